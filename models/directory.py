@@ -1,0 +1,307 @@
+"""The write side for the directory: officials, their contact points, campaign targets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import time
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from models.audit import record_event
+from models.base import as_dict, utcnow
+from models.localtime import UnknownTimeZone, zone
+from models.phones import InvalidPhoneNumber, parse_phone
+from models.tables import WEEKDAYS_MON_FRI, CampaignTarget, ContactPoint, Official
+from models.text import InvalidInput, clean_text
+from models.vocab import ContactKind
+
+EMAIL_MAX = 254
+ADDRESS_MAX = 500
+
+
+@dataclass(frozen=True)
+class OfficialInput:
+    """What a person fills in for an official. Empty strings mean "not known"."""
+
+    full_name: str
+    title: str = ""
+    organization: str = ""
+    country: str = ""
+    timezone: str = "UTC"
+    given_name: str = ""
+    patronymic: str = ""
+    family_name: str = ""
+    office_days: int = WEEKDAYS_MON_FRI
+    office_opens: time = time(9, 0)
+    office_closes: time = time(18, 0)
+    office_hours_assumed: bool = True
+    notes: str = ""
+    is_demo: bool = field(default=False, compare=False)
+
+
+# Fields of an official whose changes are audited; notes are audited as "changed", not copied.
+_AUDITED = tuple(f.name for f in fields(OfficialInput) if f.name not in {"notes", "is_demo"})
+
+
+def create_official(session: Session, data: OfficialInput, *, actor_id: int | None) -> int:
+    values = _clean_official(data)
+    _check_unique(session, values["full_name"], values["organization"], None)
+    official = Official(**values)
+    session.add(official)
+    session.flush()
+    record_event(
+        session,
+        actor_id=actor_id,
+        action="create",
+        entity="official",
+        entity_id=official.id,
+        changes=as_dict(official, _AUDITED),
+    )
+    return official.id
+
+
+def update_official(
+    session: Session, official_id: int, data: OfficialInput, *, actor_id: int | None
+) -> dict[str, Any]:
+    """Apply ``data``; returns the changed fields as ``{name: [before, after]}``."""
+    official = _get_official(session, official_id)
+    values = _clean_official(data)
+    _check_unique(session, values["full_name"], values["organization"], official_id)
+    before = as_dict(official, _AUDITED)
+    notes_changed = official.notes != values["notes"]
+    for name, value in values.items():
+        setattr(official, name, value)
+    session.flush()
+    after = as_dict(official, _AUDITED)
+    changes: dict[str, Any] = {k: [before[k], after[k]] for k in _AUDITED if before[k] != after[k]}
+    if notes_changed:
+        changes["notes"] = "changed"
+    if changes:
+        record_event(
+            session,
+            actor_id=actor_id,
+            action="update",
+            entity="official",
+            entity_id=official_id,
+            changes=changes,
+        )
+    return changes
+
+
+def archive_official(session: Session, official_id: int, *, actor_id: int | None) -> None:
+    official = _get_official(session, official_id)
+    if official.archived_at is not None:
+        raise InvalidInput(f"{official.full_name} is already archived.")
+    official.archived_at = utcnow()
+    record_event(
+        session, actor_id=actor_id, action="archive", entity="official", entity_id=official_id
+    )
+
+
+def add_contact_point(
+    session: Session,
+    *,
+    official_id: int,
+    kind: ContactKind,
+    value: str,
+    actor_id: int | None,
+    label: str = "",
+    is_primary: bool = False,
+    region: str | None = None,
+) -> int:
+    """Add a contact point; phones and faxes are parsed and stored in E.164.
+
+    Numbers without a country code are read in ``region``, else the official's
+    country, else the configured default region.
+    """
+    official = _get_official(session, official_id)
+    stored, raw, extension = _clean_contact(kind, value, region or official.country or None)
+    duplicate = session.scalar(
+        select(ContactPoint.id).where(
+            ContactPoint.official_id == official_id,
+            ContactPoint.kind == kind,
+            ContactPoint.value == stored,
+        )
+    )
+    if duplicate is not None:
+        raise InvalidInput(f"{official.full_name} already has the {kind} {stored}.")
+    position = session.scalar(
+        select(func.coalesce(func.max(ContactPoint.position) + 1, 0)).where(
+            ContactPoint.official_id == official_id
+        )
+    )
+    if is_primary:
+        _clear_primary(session, official_id, kind)
+    point = ContactPoint(
+        official_id=official_id,
+        kind=kind,
+        value=stored,
+        raw=raw,
+        extension=extension,
+        label=clean_text(label, "Label", max_len=200),
+        is_primary=is_primary,
+        position=position or 0,
+    )
+    session.add(point)
+    session.flush()
+    record_event(
+        session,
+        actor_id=actor_id,
+        action="create",
+        entity="contact_point",
+        entity_id=point.id,
+        changes={"official_id": official_id, "kind": kind.value, "value": stored},
+    )
+    return point.id
+
+
+def update_contact_point(
+    session: Session,
+    contact_point_id: int,
+    *,
+    value: str,
+    label: str,
+    is_primary: bool,
+    actor_id: int | None,
+    region: str | None = None,
+) -> dict[str, Any]:
+    """Change a contact point's value, label or primary flag; returns what changed."""
+    point = session.get(ContactPoint, contact_point_id)
+    if point is None:
+        raise InvalidInput("That contact point no longer exists.")
+    official = _get_official(session, point.official_id)
+    stored, raw, extension = _clean_contact(point.kind, value, region or official.country or None)
+    before = {"value": point.value, "label": point.label, "is_primary": point.is_primary}
+    if is_primary and not point.is_primary:
+        _clear_primary(session, point.official_id, point.kind)
+    point.value, point.raw, point.extension = stored, raw, extension
+    point.label = clean_text(label, "Label", max_len=200)
+    point.is_primary = is_primary
+    session.flush()
+    after = {"value": point.value, "label": point.label, "is_primary": point.is_primary}
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if changes:
+        record_event(
+            session,
+            actor_id=actor_id,
+            action="update",
+            entity="contact_point",
+            entity_id=contact_point_id,
+            changes=changes,
+        )
+    return changes
+
+
+def remove_contact_point(session: Session, contact_point_id: int, *, actor_id: int | None) -> None:
+    """Delete a contact point; attempts made through it keep the value they used."""
+    point = session.get(ContactPoint, contact_point_id)
+    if point is None:
+        raise InvalidInput("That contact point no longer exists.")
+    snapshot = {"official_id": point.official_id, "kind": point.kind.value, "value": point.value}
+    session.delete(point)
+    session.flush()
+    record_event(
+        session,
+        actor_id=actor_id,
+        action="delete",
+        entity="contact_point",
+        entity_id=contact_point_id,
+        changes=snapshot,
+    )
+
+
+def add_target(
+    session: Session, campaign_id: int, official_id: int, *, actor_id: int | None
+) -> bool:
+    """Make an official a target of a campaign; False if it already was."""
+    if session.get(CampaignTarget, (campaign_id, official_id)) is not None:
+        return False
+    session.add(CampaignTarget(campaign_id=campaign_id, official_id=official_id))
+    session.flush()
+    record_event(
+        session,
+        actor_id=actor_id,
+        action="add_target",
+        entity="campaign",
+        entity_id=campaign_id,
+        changes={"official_id": official_id},
+    )
+    return True
+
+
+def _get_official(session: Session, official_id: int) -> Official:
+    official = session.get(Official, official_id)
+    if official is None:
+        raise InvalidInput("That official no longer exists.")
+    return official
+
+
+def _check_unique(session: Session, name: str, organization: str, own_id: int | None) -> None:
+    clash = session.scalar(
+        select(Official.id).where(Official.full_name == name, Official.organization == organization)
+    )
+    if clash is not None and clash != own_id:
+        raise InvalidInput(f"{name} at “{organization or 'no organisation'}” is already listed.")
+
+
+def _clean_official(data: OfficialInput) -> dict[str, Any]:
+    country = clean_text(data.country, "Country", max_len=100).upper()
+    if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
+        raise InvalidInput("Country must be a two-letter ISO code such as RU or US.")
+    try:
+        zone(data.timezone)
+    except UnknownTimeZone as exc:
+        raise InvalidInput(str(exc)) from exc
+    if not 0 <= data.office_days <= 0b1111111:
+        raise InvalidInput("Office days must be a set of weekdays.")
+    if data.office_opens >= data.office_closes:
+        raise InvalidInput("The office must open before it closes.")
+    return {
+        "full_name": clean_text(data.full_name, "Full name", max_len=200, required=True),
+        "title": clean_text(data.title, "Title", max_len=500),
+        "organization": clean_text(data.organization, "Organisation", max_len=300),
+        "country": country,
+        "timezone": data.timezone,
+        "given_name": clean_text(data.given_name, "Given name", max_len=100),
+        "patronymic": clean_text(data.patronymic, "Patronymic", max_len=100),
+        "family_name": clean_text(data.family_name, "Family name", max_len=100),
+        "office_days": data.office_days,
+        "office_opens": data.office_opens,
+        "office_closes": data.office_closes,
+        "office_hours_assumed": data.office_hours_assumed,
+        "notes": clean_text(data.notes, "Notes", max_len=10_000),
+        "is_demo": data.is_demo,
+    }
+
+
+def _clean_contact(kind: ContactKind, value: str, region: str | None) -> tuple[str, str, str]:
+    """(stored value, raw text, extension) for a contact of ``kind``."""
+    if kind in (ContactKind.PHONE, ContactKind.FAX):
+        try:
+            parsed = parse_phone(value, region)
+        except InvalidPhoneNumber as exc:
+            raise InvalidInput(str(exc)) from exc
+        return parsed.e164, parsed.raw, parsed.extension
+    if kind is ContactKind.EMAIL:
+        email = clean_text(value, "Email", max_len=EMAIL_MAX, required=True)
+        local, _, domain = email.partition("@")
+        if not local or "." not in domain or " " in email:
+            raise InvalidInput(f"“{email}” is not an email address.")
+        return email, email, ""
+    if kind is ContactKind.WEB:
+        url = clean_text(value, "Web address", max_len=ADDRESS_MAX, required=True)
+        if not url.lower().startswith(("https://", "http://")):
+            raise InvalidInput("Web addresses must start with https:// or http://.")
+        return url, url, ""
+    text = clean_text(value, "Address", max_len=ADDRESS_MAX, required=True)
+    return text, text, ""
+
+
+def _clear_primary(session: Session, official_id: int, kind: ContactKind) -> None:
+    session.execute(
+        update(ContactPoint)
+        .where(ContactPoint.official_id == official_id, ContactPoint.kind == kind)
+        .values(is_primary=False)
+    )

@@ -1,0 +1,361 @@
+"""The read side: lookups for the forms and aggregates computed in SQL, as small values.
+
+Every aggregate returns a DataFrame with fixed columns, empty when nothing matches.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from models.filters import Filters
+from models.localtime import OfficeHours
+from models.sqlfuncs import week_start
+from models.tables import (
+    Attempt,
+    Campaign,
+    CampaignTarget,
+    ContactPoint,
+    FollowUp,
+    Official,
+    Response,
+    User,
+)
+from models.vocab import CampaignStatus, ContactKind, FollowUpStatus, OutcomeClass
+
+WILSON_Z = 1.959964  # two-sided 95%
+
+
+@dataclass(frozen=True)
+class Option:
+    id: int
+    label: str
+
+
+@dataclass(frozen=True)
+class CampaignView:
+    id: int
+    name: str
+    description: str
+    ask: str
+    call_script: str
+    is_demo: bool
+
+
+@dataclass(frozen=True)
+class ContactView:
+    id: int
+    kind: ContactKind
+    value: str
+    extension: str
+    label: str
+    is_primary: bool
+
+
+@dataclass(frozen=True)
+class OfficialCard:
+    id: int
+    full_name: str
+    title: str
+    organization: str
+    country: str
+    timezone: str
+    hours: OfficeHours
+    hours_assumed: bool
+    notes: str
+    archived: bool
+    contacts: tuple[ContactView, ...]
+    given_name: str = ""
+    patronymic: str = ""
+    family_name: str = ""
+
+
+@dataclass(frozen=True)
+class Summary:
+    attempts: int
+    contacted: int
+    delivered: int
+    responded: int
+
+    @property
+    def contact_rate(self) -> float | None:
+        return self.contacted / self.attempts if self.attempts else None
+
+    @property
+    def delivery_rate(self) -> float | None:
+        return self.delivered / self.attempts if self.attempts else None
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.responded / self.attempts if self.attempts else None
+
+
+def campaign_options(session: Session, *, include_closed: bool = False) -> list[Option]:
+    stmt = select(Campaign.id, Campaign.name).order_by(Campaign.is_demo, Campaign.name)
+    if not include_closed:
+        stmt = stmt.where(Campaign.status != CampaignStatus.CLOSED)
+    return [Option(row.id, row.name) for row in session.execute(stmt)]
+
+
+def campaign_view(session: Session, campaign_id: int) -> CampaignView | None:
+    c = session.get(Campaign, campaign_id)
+    if c is None:
+        return None
+    return CampaignView(c.id, c.name, c.description, c.ask, c.call_script, c.is_demo)
+
+
+def official_options(session: Session, campaign_id: int | None = None) -> list[Option]:
+    """Officials not archived, by name; with a campaign, only that campaign's targets."""
+    stmt = select(Official.id, Official.full_name, Official.organization).where(
+        Official.archived_at.is_(None)
+    )
+    if campaign_id is not None:
+        stmt = stmt.join(CampaignTarget, CampaignTarget.official_id == Official.id).where(
+            CampaignTarget.campaign_id == campaign_id
+        )
+    rows = session.execute(stmt.order_by(Official.full_name, Official.id))
+    return [
+        Option(r.id, f"{r.full_name} — {r.organization}" if r.organization else r.full_name)
+        for r in rows
+    ]
+
+
+def coordinator_options(session: Session) -> list[Option]:
+    rows = session.execute(select(User.id, User.display_name).order_by(User.display_name))
+    return [Option(r.id, r.display_name) for r in rows]
+
+
+def official_card(session: Session, official_id: int) -> OfficialCard | None:
+    o = session.get(Official, official_id)
+    if o is None:
+        return None
+    contacts = tuple(
+        ContactView(p.id, p.kind, p.value, p.extension, p.label, p.is_primary)
+        for p in o.contact_points
+    )
+    return OfficialCard(
+        id=o.id,
+        full_name=o.full_name,
+        title=o.title,
+        organization=o.organization,
+        country=o.country,
+        timezone=o.timezone,
+        hours=OfficeHours(o.office_days, o.office_opens, o.office_closes),
+        hours_assumed=o.office_hours_assumed,
+        notes=o.notes,
+        archived=o.archived_at is not None,
+        contacts=contacts,
+        given_name=o.given_name,
+        patronymic=o.patronymic,
+        family_name=o.family_name,
+    )
+
+
+def officials_directory(session: Session, *, include_archived: bool = False) -> pd.DataFrame:
+    """One row per official: name, title, organisation, zone, count of contact points."""
+    contacts = (
+        select(func.count(ContactPoint.id))
+        .where(ContactPoint.official_id == Official.id)
+        .scalar_subquery()
+    )
+    stmt = select(
+        Official.id.label("official_id"),
+        Official.full_name.label("official"),
+        Official.title,
+        Official.organization,
+        Official.country,
+        Official.timezone,
+        contacts.label("contact_points"),
+        Official.archived_at.is_not(None).label("archived"),
+    ).order_by(Official.full_name)
+    if not include_archived:
+        stmt = stmt.where(Official.archived_at.is_(None))
+    return _frame(session, stmt)
+
+
+def contact_points_frame(session: Session) -> pd.DataFrame:
+    """One row per contact point of every official not archived, in directory order."""
+    stmt = (
+        select(
+            Official.full_name.label("official"),
+            Official.title,
+            Official.organization,
+            Official.timezone,
+            ContactPoint.kind,
+            ContactPoint.value,
+            ContactPoint.label,
+        )
+        .join(ContactPoint, ContactPoint.official_id == Official.id)
+        .where(Official.archived_at.is_(None))
+        .order_by(Official.full_name, ContactPoint.position, ContactPoint.id)
+    )
+    return _frame(session, stmt)
+
+
+def recent_attempts(
+    session: Session, *, campaign_id: int, official_id: int, limit: int = 10
+) -> pd.DataFrame:
+    """The latest attempts to one official in one campaign, newest first."""
+    stmt = (
+        select(
+            Attempt.id.label("attempt_id"),
+            Attempt.occurred_at,
+            Attempt.channel,
+            Attempt.outcome,
+            User.display_name.label("coordinator"),
+            Response.stance.label("response"),
+        )
+        .join(User, User.id == Attempt.coordinator_id)
+        .outerjoin(Response, Response.attempt_id == Attempt.id)
+        .where(
+            Attempt.campaign_id == campaign_id,
+            Attempt.official_id == official_id,
+            Attempt.deleted_at.is_(None),
+        )
+        .order_by(Attempt.occurred_at.desc(), Attempt.id.desc())
+        .limit(limit)
+    )
+    return _frame(session, stmt)
+
+
+def awaiting_reply(
+    session: Session, *, campaign_id: int, official_id: int, limit: int = 20
+) -> list[Option]:
+    """Recent attempts with no response yet, for recording a later reply against one."""
+    stmt = (
+        select(Attempt.id, Attempt.occurred_at, Attempt.channel, Attempt.outcome)
+        .outerjoin(Response, Response.attempt_id == Attempt.id)
+        .where(
+            Attempt.campaign_id == campaign_id,
+            Attempt.official_id == official_id,
+            Attempt.deleted_at.is_(None),
+            Response.id.is_(None),
+        )
+        .order_by(Attempt.occurred_at.desc(), Attempt.id.desc())
+        .limit(limit)
+    )
+    return [
+        Option(r.id, f"{r.occurred_at:%Y-%m-%d %H:%M} UTC · {r.channel} · {r.outcome}")
+        for r in session.execute(stmt)
+    ]
+
+
+def attempt_time(session: Session, attempt_id: int) -> datetime | None:
+    """When an attempt was made (aware UTC); None if there is no such attempt."""
+    return session.scalar(select(Attempt.occurred_at).where(Attempt.id == attempt_id))
+
+
+def follow_up_queue(
+    session: Session, *, today: date, campaign_ids: tuple[int, ...] = (), horizon_days: int = 30
+) -> pd.DataFrame:
+    """Open follow-ups due up to ``horizon_days`` ahead, bucketed overdue / due today / upcoming."""
+    bucket = case(
+        (FollowUp.due_on < today, "overdue"),
+        (FollowUp.due_on == today, "due today"),
+        else_="upcoming",
+    )
+    stmt = (
+        select(
+            FollowUp.id.label("follow_up_id"),
+            bucket.label("bucket"),
+            FollowUp.due_on,
+            FollowUp.campaign_id,
+            Campaign.name.label("campaign"),
+            FollowUp.official_id,
+            Official.full_name.label("official"),
+            User.display_name.label("assignee"),
+            FollowUp.reason,
+        )
+        .join(Campaign, Campaign.id == FollowUp.campaign_id)
+        .join(Official, Official.id == FollowUp.official_id)
+        .outerjoin(User, User.id == FollowUp.assignee_id)
+        .where(
+            FollowUp.status == FollowUpStatus.OPEN,
+            FollowUp.due_on <= today + timedelta(days=horizon_days),
+        )
+        .order_by(FollowUp.due_on, FollowUp.id)
+    )
+    if campaign_ids:
+        stmt = stmt.where(FollowUp.campaign_id.in_(campaign_ids))
+    return _frame(session, stmt)
+
+
+def summary(session: Session, filters: Filters) -> Summary:
+    """Counts behind the headline rates (DESIGN.md's definitions) for the filtered attempts."""
+    contacted = case((Attempt.outcome_class.in_([OutcomeClass.REACHED, OutcomeClass.REFUSED]), 1))
+    delivered = case((Attempt.outcome_class != OutcomeClass.NO_CONTACT, 1))
+    stmt = filters.apply(
+        select(
+            func.count(Attempt.id),
+            func.count(contacted),
+            func.count(delivered),
+            func.count(Response.id),
+        ).outerjoin(Response, Response.attempt_id == Attempt.id)
+    )
+    row = session.execute(stmt).one()
+    return Summary(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
+
+
+def attempts_by_week_channel(session: Session, filters: Filters) -> pd.DataFrame:
+    """Columns ``week, channel, attempts``: attempts per UTC week (Monday) and channel."""
+    week = week_start(Attempt.occurred_at).label("week")
+    stmt = (
+        filters.apply(
+            select(week, Attempt.channel.label("channel"), func.count(Attempt.id).label("attempts"))
+        )
+        .group_by(week, Attempt.channel)
+        .order_by(week, Attempt.channel)
+    )
+    return _frame(session, stmt, columns=["week", "channel", "attempts"])
+
+
+def response_rate_by_week(session: Session, filters: Filters) -> pd.DataFrame:
+    """Columns ``week, attempts, responded, response_rate, ci_low, ci_high`` by attempt cohort.
+
+    A later reply counts for the week of the attempt it answers; the interval is the
+    95% Wilson score interval of the rate.
+    """
+    week = week_start(Attempt.occurred_at).label("week")
+    stmt = (
+        filters.apply(
+            select(
+                week,
+                func.count(Attempt.id).label("attempts"),
+                func.count(Response.id).label("responded"),
+            ).outerjoin(Response, Response.attempt_id == Attempt.id)
+        )
+        .group_by(week)
+        .order_by(week)
+    )
+    frame = _frame(session, stmt, columns=["week", "attempts", "responded"])
+    rates = [
+        wilson(int(r), int(n)) for r, n in zip(frame["responded"], frame["attempts"], strict=True)
+    ]
+    frame["response_rate"] = [
+        r / n for r, n in zip(frame["responded"], frame["attempts"], strict=True)
+    ]
+    frame["ci_low"] = [low for low, _ in rates]
+    frame["ci_high"] = [high for _, high in rates]
+    return frame
+
+
+def wilson(successes: int, n: int, z: float = WILSON_Z) -> tuple[float, float]:
+    """The Wilson score interval for a proportion; (0, 1) when ``n`` is 0."""
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _frame(session: Session, stmt: object, columns: list[str] | None = None) -> pd.DataFrame:
+    result = session.execute(stmt)  # type: ignore[call-overload]
+    names = columns or list(result.keys())
+    return pd.DataFrame(result.all(), columns=names)

@@ -1,0 +1,231 @@
+"""The ORM tables: typed SQLAlchemy 2 declarative models."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, UTCDateTime, str_enum, utcnow
+from models.vocab import (
+    CampaignStatus,
+    Channel,
+    ContactKind,
+    FollowUpStatus,
+    Outcome,
+    OutcomeClass,
+    Role,
+    Stance,
+)
+
+# Monday..Friday as a bit mask (bit 0 = Monday), the default office week.
+WEEKDAYS_MON_FRI = 0b0011111
+
+
+class User(Base):
+    """A person who uses the app: coordinator, campaign lead or admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.COORDINATOR)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Campaign(Base):
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    ask: Mapped[str] = mapped_column(Text, default="")
+    call_script: Mapped[str] = mapped_column(Text, default="")  # Markdown, written by admins
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[CampaignStatus] = mapped_column(
+        str_enum(CampaignStatus), default=CampaignStatus.ACTIVE
+    )
+    source: Mapped[str] = mapped_column(Text, default="")  # where the facts came from
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    targets: Mapped[list[Official]] = relationship(
+        secondary="campaign_targets", order_by="Official.id", viewonly=True
+    )
+
+
+class Official(Base):
+    __tablename__ = "officials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    # Name parts where known; Russian names are often written surname first.
+    given_name: Mapped[str] = mapped_column(String(100), default="")
+    patronymic: Mapped[str] = mapped_column(String(100), default="")
+    family_name: Mapped[str] = mapped_column(String(100), default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    organization: Mapped[str] = mapped_column(String(300), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")  # ISO 3166-1 alpha-2
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")  # IANA name
+    office_days: Mapped[int] = mapped_column(Integer, default=WEEKDAYS_MON_FRI)
+    office_opens: Mapped[time] = mapped_column(Time, default=time(9, 0))
+    office_closes: Mapped[time] = mapped_column(Time, default=time(18, 0))
+    office_hours_assumed: Mapped[bool] = mapped_column(Boolean, default=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    contact_points: Mapped[list[ContactPoint]] = relationship(
+        back_populates="official",
+        order_by="(ContactPoint.position, ContactPoint.id)",
+        cascade="all, delete-orphan",
+    )
+
+    __table_args__ = (UniqueConstraint("full_name", "organization"),)
+
+
+class CampaignTarget(Base):
+    __tablename__ = "campaign_targets"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    official_id: Mapped[int] = mapped_column(
+        ForeignKey("officials.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ContactPoint(Base):
+    """One way to reach an official. Phone and fax values are E.164 (``+74992443025``)."""
+
+    __tablename__ = "contact_points"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id", ondelete="CASCADE"))
+    kind: Mapped[ContactKind] = mapped_column(str_enum(ContactKind))
+    value: Mapped[str] = mapped_column(Text)
+    raw: Mapped[str] = mapped_column(Text, default="")  # as it was written in the source
+    extension: Mapped[str] = mapped_column(String(20), default="")
+    label: Mapped[str] = mapped_column(String(200), default="")
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    official: Mapped[Official] = relationship(back_populates="contact_points")
+
+    __table_args__ = (
+        UniqueConstraint("official_id", "kind", "value", name="uq_contact_points_official_kind"),
+    )
+
+
+class Attempt(Base):
+    """One outreach attempt. Soft-deleted attempts keep their row with ``deleted_at`` set."""
+
+    __tablename__ = "attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
+    contact_point_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_points.id", ondelete="SET NULL")
+    )
+    # The contact as used, kept even if the contact point is later edited or removed.
+    contact_value: Mapped[str] = mapped_column(Text, default="")
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel))
+    outcome: Mapped[Outcome] = mapped_column(str_enum(Outcome))
+    outcome_class: Mapped[OutcomeClass] = mapped_column(str_enum(OutcomeClass))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_s: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    coordinator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    response: Mapped[Response | None] = relationship(back_populates="attempt", uselist=False)
+
+    __table_args__ = (
+        Index("ix_attempts_occurred_at", "occurred_at"),
+        Index("ix_attempts_campaign_official", "campaign_id", "official_id", "occurred_at"),
+        Index("ix_attempts_coordinator", "coordinator_id"),
+    )
+
+
+class Response(Base):
+    """An office's answer on substance, live or later, against the attempt it answers."""
+
+    __tablename__ = "responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), unique=True)
+    stance: Mapped[Stance] = mapped_column(str_enum(Stance))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    responded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    commitment_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="response")
+
+
+class FollowUp(Base):
+    """The next action owed to an official in a campaign.
+
+    Completed automatically by the next attempt to that official in that campaign.
+    """
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[FollowUpStatus] = mapped_column(
+        str_enum(FollowUpStatus), default=FollowUpStatus.OPEN
+    )
+    source_attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id"))
+    completed_by_attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id"))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_follow_ups_open", "campaign_id", "official_id", "status"),
+        Index("ix_follow_ups_due_on", "due_on"),
+    )
+
+
+class AuditEvent(Base):
+    """Who did what to which record, when, with the fields changed (never notes' text)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (Index("ix_audit_events_occurred_at", "occurred_at"),)
