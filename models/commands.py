@@ -13,8 +13,10 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from models import rollups
 from models.audit import record_event
 from models.base import utcnow
+from models.permissions import Permission, require
 from models.tables import (
     Attempt,
     Campaign,
@@ -80,13 +82,14 @@ def log_attempt(
     A repeated ``idempotency_key`` (a double click, a replayed submit) changes nothing
     and returns the first attempt with ``created=False``.
     """
+    require(session, actor_id, Permission.LOG_ATTEMPTS)
     existing = _attempt_id_for_key(session, idempotency_key)
     if existing is not None:
         return LogResult(attempt_id=existing, created=False)
     when = occurred_at or utcnow()
-    _check_not_future(when, "The attempt's time")
-    _check_target(session, campaign_id, official_id)
-    contact_value = _check_channel(session, official_id, channel, outcome, contact_point_id)
+    check_not_future(when, "The attempt's time")
+    official = _check_target(session, campaign_id, official_id)
+    contact_value = check_channel(session, official_id, channel, outcome, contact_point_id)
     notes = clean_text(notes, "Notes", max_len=NOTES_MAX)
     if duration_s is not None and not 0 <= duration_s <= MAX_DURATION_S:
         raise InvalidInput("Duration must be between 0 seconds and 24 hours.")
@@ -111,6 +114,7 @@ def log_attempt(
         coordinator_id=actor_id,
         idempotency_key=idempotency_key,
     )
+    rollups.set_local_time(attempt, official.timezone)
     try:
         with session.begin_nested():
             session.add(attempt)
@@ -120,6 +124,7 @@ def log_attempt(
         if winner is None:
             raise
         return LogResult(attempt_id=winner, created=False)
+    rollups.attempt_logged(session, attempt)
     completed = _complete_follow_ups(session, attempt)
     follow_up_id = None
     if follow_up_on is not None:
@@ -152,6 +157,7 @@ def record_response(
     session: Session, *, attempt_id: int, response: ResponseInput, actor_id: int
 ) -> int:
     """Record a later reply (letter, email, call back) against the attempt it answers."""
+    require(session, actor_id, Permission.LOG_ATTEMPTS)
     attempt = session.get(Attempt, attempt_id)
     if attempt is None or attempt.deleted_at is not None:
         raise InvalidInput("That attempt no longer exists.")
@@ -185,6 +191,7 @@ def create_follow_up(
     reason: str = "",
 ) -> int:
     """A follow-up owed to an official in a campaign, not tied to an attempt."""
+    require(session, actor_id, Permission.LOG_ATTEMPTS)
     _check_target(session, campaign_id, official_id)
     follow_up = FollowUp(
         campaign_id=campaign_id,
@@ -196,6 +203,9 @@ def create_follow_up(
     )
     session.add(follow_up)
     session.flush()
+    rollups.follow_up_created(
+        session, campaign_id=campaign_id, official_id=official_id, due_on=due_on
+    )
     record_event(
         session,
         actor_id=actor_id,
@@ -209,13 +219,21 @@ def create_follow_up(
 
 def cancel_follow_up(session: Session, *, follow_up_id: int, actor_id: int) -> None:
     """Cancel an open follow-up; one that is already done or cancelled is refused."""
-    result = session.execute(
+    require(session, actor_id, Permission.LOG_ATTEMPTS)
+    cancelled = session.execute(
         update(FollowUp)
         .where(FollowUp.id == follow_up_id, FollowUp.status == FollowUpStatus.OPEN)
         .values(status=FollowUpStatus.CANCELLED, completed_at=utcnow())
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+        .returning(FollowUp.campaign_id, FollowUp.official_id, FollowUp.due_on)
+    ).one_or_none()
+    if cancelled is None:
         raise InvalidInput("That follow-up is no longer open.")
+    rollups.follow_up_cancelled(
+        session,
+        campaign_id=cancelled.campaign_id,
+        official_id=cancelled.official_id,
+        due_on=cancelled.due_on,
+    )
     record_event(
         session,
         actor_id=actor_id,
@@ -232,14 +250,15 @@ def _attempt_id_for_key(session: Session, key: str) -> int | None:
     return session.scalar(select(Attempt.id).where(Attempt.idempotency_key == key))
 
 
-def _check_not_future(when: datetime, what: str) -> None:
+def check_not_future(when: datetime, what: str) -> None:
     if when.tzinfo is None:
         raise InvalidInput(f"{what} has no time zone.")
     if when > utcnow() + CLOCK_SKEW:
         raise InvalidInput(f"{what} is in the future.")
 
 
-def _check_target(session: Session, campaign_id: int, official_id: int) -> None:
+def _check_target(session: Session, campaign_id: int, official_id: int) -> Official:
+    """The official, if both exist and the official is a live target of the campaign."""
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise InvalidInput("Pick a campaign.")
@@ -249,9 +268,10 @@ def _check_target(session: Session, campaign_id: int, official_id: int) -> None:
     targeted = session.get(CampaignTarget, (campaign_id, official_id))
     if targeted is None:
         raise InvalidInput(f"{official.full_name} is not a target of “{campaign.name}”.")
+    return official
 
 
-def _check_channel(
+def check_channel(
     session: Session,
     official_id: int,
     channel: Channel,
@@ -283,7 +303,9 @@ def _complete_follow_ups(session: Session, attempt: Attempt) -> tuple[int, ...]:
         )
     )
     if ids:
-        session.execute(
+        # RETURNING: exactly the rows this statement closed, even if another writer
+        # closed some of them since the SELECT.
+        due_days = session.scalars(
             update(FollowUp)
             .where(FollowUp.id.in_(ids), FollowUp.status == FollowUpStatus.OPEN)
             .values(
@@ -291,6 +313,14 @@ def _complete_follow_ups(session: Session, attempt: Attempt) -> tuple[int, ...]:
                 completed_at=attempt.occurred_at,
                 completed_by_attempt_id=attempt.id,
             )
+            .returning(FollowUp.due_on)
+        ).all()
+        rollups.follow_ups_completed(
+            session,
+            campaign_id=attempt.campaign_id,
+            official_id=attempt.official_id,
+            due_days=due_days,
+            completed_at=attempt.occurred_at,
         )
     return ids
 
@@ -309,6 +339,9 @@ def _new_follow_up(
     )
     session.add(follow_up)
     session.flush()
+    rollups.follow_up_created(
+        session, campaign_id=attempt.campaign_id, official_id=attempt.official_id, due_on=due_on
+    )
     return follow_up.id
 
 
@@ -317,7 +350,7 @@ def _add_response(
 ) -> tuple[int, int | None]:
     summary = clean_text(response.summary, "Response summary", max_len=SUMMARY_MAX)
     responded_at = response.responded_at or attempt.occurred_at
-    _check_not_future(responded_at, "The response's time")
+    check_not_future(responded_at, "The response's time")
     if responded_at < attempt.occurred_at:
         raise InvalidInput("A response cannot come before the attempt it answers.")
     if response.commitment_on is not None and response.commitment_on < responded_at.date():
@@ -332,6 +365,8 @@ def _add_response(
     )
     session.add(row)
     session.flush()
+    attempt.responded_at = responded_at
+    rollups.response_recorded(session, attempt)
     commitment_id = None
     if response.commitment_on is not None:
         commitment_id = _new_follow_up(

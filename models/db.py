@@ -14,6 +14,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from models.permissions import CommitThenRaise
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = ROOT / "data" / "outreach.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -77,6 +79,9 @@ def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     try:
         yield session
         session.commit()
+    except CommitThenRaise:
+        session.commit()  # the refusal's audit event, and nothing else
+        raise
     except BaseException:
         session.rollback()
         raise

@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from models import rollups
 from models.audit import record_event
 from models.base import as_dict, utcnow
 from models.localtime import UnknownTimeZone, zone
+from models.permissions import Permission, require
 from models.phones import InvalidPhoneNumber, parse_phone
 from models.tables import WEEKDAYS_MON_FRI, CampaignTarget, ContactPoint, Official
 from models.text import InvalidInput, clean_text
@@ -46,6 +48,7 @@ _AUDITED = tuple(f.name for f in fields(OfficialInput) if f.name not in {"notes"
 
 
 def create_official(session: Session, data: OfficialInput, *, actor_id: int | None) -> int:
+    require(session, actor_id, Permission.MANAGE_DIRECTORY, system_ok=True)
     values = _clean_official(data)
     _check_unique(session, values["full_name"], values["organization"], None)
     official = Official(**values)
@@ -66,6 +69,7 @@ def update_official(
     session: Session, official_id: int, data: OfficialInput, *, actor_id: int | None
 ) -> dict[str, Any]:
     """Apply ``data``; returns the changed fields as ``{name: [before, after]}``."""
+    require(session, actor_id, Permission.MANAGE_DIRECTORY, system_ok=True)
     official = _get_official(session, official_id)
     values = _clean_official(data)
     _check_unique(session, values["full_name"], values["organization"], official_id)
@@ -76,6 +80,9 @@ def update_official(
     session.flush()
     after = as_dict(official, _AUDITED)
     changes: dict[str, Any] = {k: [before[k], after[k]] for k in _AUDITED if before[k] != after[k]}
+    if "timezone" in changes:
+        # The zone was wrong: the local hours of past calls were too.
+        rollups.official_zone_changed(session, official_id)
     if notes_changed:
         changes["notes"] = "changed"
     if changes:
@@ -91,6 +98,7 @@ def update_official(
 
 
 def archive_official(session: Session, official_id: int, *, actor_id: int | None) -> None:
+    require(session, actor_id, Permission.MANAGE_DIRECTORY, system_ok=True)
     official = _get_official(session, official_id)
     if official.archived_at is not None:
         raise InvalidInput(f"{official.full_name} is already archived.")
@@ -116,6 +124,7 @@ def add_contact_point(
     Numbers without a country code are read in ``region``, else the official's
     country, else the configured default region.
     """
+    require(session, actor_id, Permission.MANAGE_DIRECTORY, system_ok=True)
     official = _get_official(session, official_id)
     stored, raw, extension = _clean_contact(kind, value, region or official.country or None)
     duplicate = session.scalar(
@@ -168,19 +177,23 @@ def update_contact_point(
     region: str | None = None,
 ) -> dict[str, Any]:
     """Change a contact point's value, label or primary flag; returns what changed."""
+    require(session, actor_id, Permission.MANAGE_DIRECTORY, system_ok=True)
     point = session.get(ContactPoint, contact_point_id)
     if point is None:
         raise InvalidInput("That contact point no longer exists.")
     official = _get_official(session, point.official_id)
     stored, raw, extension = _clean_contact(point.kind, value, region or official.country or None)
-    before = {"value": point.value, "label": point.label, "is_primary": point.is_primary}
+    audited = ("value", "extension", "label", "is_primary")
+    before = {name: getattr(point, name) for name in audited}
     if is_primary and not point.is_primary:
         _clear_primary(session, point.official_id, point.kind)
-    point.value, point.raw, point.extension = stored, raw, extension
+    if (stored, extension) != (point.value, point.extension):
+        # The same number written another way keeps the source's text: no silent change.
+        point.value, point.raw, point.extension = stored, raw, extension
     point.label = clean_text(label, "Label", max_len=200)
     point.is_primary = is_primary
     session.flush()
-    after = {"value": point.value, "label": point.label, "is_primary": point.is_primary}
+    after = {name: getattr(point, name) for name in audited}
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     if changes:
         record_event(
@@ -196,6 +209,7 @@ def update_contact_point(
 
 def remove_contact_point(session: Session, contact_point_id: int, *, actor_id: int | None) -> None:
     """Delete a contact point; attempts made through it keep the value they used."""
+    require(session, actor_id, Permission.MANAGE_DIRECTORY, system_ok=True)
     point = session.get(ContactPoint, contact_point_id)
     if point is None:
         raise InvalidInput("That contact point no longer exists.")
@@ -216,6 +230,7 @@ def add_target(
     session: Session, campaign_id: int, official_id: int, *, actor_id: int | None
 ) -> bool:
     """Make an official a target of a campaign; False if it already was."""
+    require(session, actor_id, Permission.MANAGE_DIRECTORY, system_ok=True)
     if session.get(CampaignTarget, (campaign_id, official_id)) is not None:
         return False
     session.add(CampaignTarget(campaign_id=campaign_id, official_id=official_id))

@@ -109,11 +109,13 @@ def campaign_view(session: Session, campaign_id: int) -> CampaignView | None:
     return CampaignView(c.id, c.name, c.description, c.ask, c.call_script, c.is_demo)
 
 
-def official_options(session: Session, campaign_id: int | None = None) -> list[Option]:
-    """Officials not archived, by name; with a campaign, only that campaign's targets."""
-    stmt = select(Official.id, Official.full_name, Official.organization).where(
-        Official.archived_at.is_(None)
-    )
+def official_options(
+    session: Session, campaign_id: int | None = None, *, include_archived: bool = False
+) -> list[Option]:
+    """Officials not archived (or all), by name; with a campaign, only that campaign's targets."""
+    stmt = select(Official.id, Official.full_name, Official.organization)
+    if not include_archived:
+        stmt = stmt.where(Official.archived_at.is_(None))
     if campaign_id is not None:
         stmt = stmt.join(CampaignTarget, CampaignTarget.official_id == Official.id).where(
             CampaignTarget.campaign_id == campaign_id

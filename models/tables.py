@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -48,6 +49,25 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Failed sign-ins counted in the database, so a new browser tab does not reset them.
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    failures_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class UserSession(Base):
+    """A signed-in browser session. Only a hash of its token is stored."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str] = mapped_column(String(32), default="")
 
 
 class Campaign(Base):
@@ -136,6 +156,19 @@ class ContactPoint(Base):
     )
 
 
+_FACT_COLUMNS = (
+    "campaign_id", "official_id", "channel", "outcome", "outcome_class", "responded_at",
+    "local_weekday", "local_hour",
+)  # fmt: skip
+_LIVE_ONLY = "deleted_at IS NULL"
+_LIVE: dict[str, Any] = {"sqlite_where": text(_LIVE_ONLY), "postgresql_where": text(_LIVE_ONLY)}
+_ANSWERED_ONLY = "deleted_at IS NULL AND responded_at IS NOT NULL"
+_ANSWERED: dict[str, Any] = {
+    "sqlite_where": text(_ANSWERED_ONLY),
+    "postgresql_where": text(_ANSWERED_ONLY),
+}
+
+
 class Attempt(Base):
     """One outreach attempt. Soft-deleted attempts keep their row with ``deleted_at`` set."""
 
@@ -158,7 +191,15 @@ class Attempt(Base):
     coordinator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Derived, for the metrics (models/rollups.py keeps them right): the response's time,
+    # and the weekday (0 = Monday) and hour of occurred_at in the official's own zone,
+    # which SQLite cannot compute (it has no time zone database).
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    local_weekday: Mapped[int] = mapped_column(Integer)
+    local_hour: Mapped[int] = mapped_column(Integer)
 
     response: Mapped[Response | None] = relationship(back_populates="attempt", uselist=False)
 
@@ -166,6 +207,38 @@ class Attempt(Base):
         Index("ix_attempts_occurred_at", "occurred_at"),
         Index("ix_attempts_campaign_official", "campaign_id", "official_id", "occurred_at"),
         Index("ix_attempts_coordinator", "coordinator_id"),
+        # Covering indexes for the figures read from the raw table (models/facts.py):
+        # the days at the edges of a date range, and views filtered by coordinator.
+        Index("ix_attempts_facts_by_time", "occurred_at", *_FACT_COLUMNS, **_LIVE),
+        Index(
+            "ix_attempts_facts_by_coordinator",
+            "coordinator_id",
+            "occurred_at",
+            *_FACT_COLUMNS,
+            **_LIVE,
+        ),
+        # Per official: last contact and first attempt (walked backwards and forwards) ...
+        Index(
+            "ix_attempts_official_time",
+            "official_id",
+            "occurred_at",
+            "outcome_class",
+            "campaign_id",
+            "channel",
+            "coordinator_id",
+            **_LIVE,
+        ),
+        # ... and the first response.
+        Index(
+            "ix_attempts_official_response",
+            "official_id",
+            "responded_at",
+            "occurred_at",
+            "campaign_id",
+            "channel",
+            "coordinator_id",
+            **_ANSWERED,
+        ),
     )
 
 
@@ -212,6 +285,26 @@ class FollowUp(Base):
     __table_args__ = (
         Index("ix_follow_ups_open", "campaign_id", "official_id", "status"),
         Index("ix_follow_ups_due_on", "due_on"),
+        Index("ix_follow_ups_created_at", "created_at"),
+        # Open at an instant (completed_at is NULL while open) and the assignee's view.
+        Index(
+            "ix_follow_ups_open_at",
+            "completed_at",
+            "created_at",
+            "due_on",
+            "campaign_id",
+            "official_id",
+            "assignee_id",
+        ),
+        Index(
+            "ix_follow_ups_assignee",
+            "assignee_id",
+            "due_on",
+            "campaign_id",
+            "official_id",
+            "status",
+            "completed_at",
+        ),
     )
 
 
@@ -229,3 +322,79 @@ class AuditEvent(Base):
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     __table_args__ = (Index("ix_audit_events_occurred_at", "occurred_at"),)
+
+
+# Rollups: derived counts kept current by models/rollups.py in the same transaction as
+# every write that changes them, and rebuilt from the raw tables by rebuild_rollups().
+# Weeks start on Monday (UTC). Attempts, delays and hours are counted per week
+# (period_days = 7, period_start a Monday), per day (1) and over all time (0,
+# period_start 1970-01-01), so a date range reads whole weeks plus a few days at its
+# edges, or all time less the weeks outside it, whichever is less. No coordinator
+# column: per coordinator the rollups would be as large as the attempts table, so views
+# filtered by coordinator read the raw table.
+
+
+class AttemptRollup(Base):
+    """Live attempts and those answered, per period, campaign, official, channel and outcome."""
+
+    __tablename__ = "attempt_rollup"
+
+    period_days: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    period_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    official_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel), primary_key=True)
+    outcome: Mapped[Outcome] = mapped_column(str_enum(Outcome), primary_key=True)
+    outcome_class: Mapped[OutcomeClass] = mapped_column(str_enum(OutcomeClass))
+    attempts: Mapped[int] = mapped_column(Integer)
+    responded: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class ResponseDelayRollup(Base):
+    """Responses per period of the attempt, campaign, official, channel and delay band."""
+
+    __tablename__ = "response_delay_rollup"
+
+    period_days: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    period_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    official_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel), primary_key=True)
+    band: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    responses: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class HourRollup(Base):
+    """Phone calls, and those that reached someone, per period and the official's local hour."""
+
+    __tablename__ = "hour_rollup"
+
+    period_days: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    period_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    official_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    local_weekday: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    local_hour: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    attempts: Mapped[int] = mapped_column(Integer)
+    live_contacts: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class FollowUpRollup(Base):
+    """Follow-ups not cancelled, per due day, campaign and official: open, done on time, late."""
+
+    __tablename__ = "follow_up_rollup"
+
+    due_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    official_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    open: Mapped[int] = mapped_column(Integer)
+    done_on_time: Mapped[int] = mapped_column(Integer)
+    done_late: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = ({"sqlite_with_rowid": False},)

@@ -1,0 +1,136 @@
+"""Correcting the record: edit, soft-delete and restore attempts, each checked and audited.
+
+Coordinators may change their own attempts, admins anyone's. Deletion is soft: the row
+stays, with ``deleted_at`` set, and leaves every list, chart and export; an admin can
+restore it. Notes are never copied into the audit log, only the fact that they changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from models import rollups
+from models.audit import record_event
+from models.base import utcnow
+from models.commands import MAX_DURATION_S, NOTES_MAX, check_channel, check_not_future
+from models.permissions import Permission, require
+from models.tables import Attempt, Official
+from models.text import InvalidInput, clean_text
+from models.vocab import Channel, Outcome
+
+
+@dataclass(frozen=True)
+class AttemptEdit:
+    """The editable fields of an attempt, all given (the form shows the current values)."""
+
+    channel: Channel
+    outcome: Outcome
+    occurred_at: datetime
+    notes: str = ""
+    duration_s: int | None = None
+    contact_point_id: int | None = None
+
+
+def update_attempt(
+    session: Session, attempt_id: int, edit: AttemptEdit, *, actor_id: int
+) -> dict[str, Any]:
+    """Apply ``edit``; returns ``{field: [before, after]}`` of what changed (notes: "changed")."""
+    attempt = _editable(session, attempt_id, actor_id)
+    check_not_future(edit.occurred_at, "The attempt's time")
+    contact_value = check_channel(
+        session, attempt.official_id, edit.channel, edit.outcome, edit.contact_point_id
+    )
+    if edit.duration_s is not None and not 0 <= edit.duration_s <= MAX_DURATION_S:
+        raise InvalidInput("Duration must be between 0 seconds and 24 hours.")
+    notes = clean_text(edit.notes, "Notes", max_len=NOTES_MAX)
+    if attempt.responded_at is not None and edit.occurred_at > attempt.responded_at:
+        raise InvalidInput("The attempt cannot be later than the response it got.")
+    after: dict[str, Any] = {
+        "channel": edit.channel,
+        "outcome": edit.outcome,
+        "outcome_class": edit.outcome.outcome_class,
+        "occurred_at": edit.occurred_at,
+        "duration_s": edit.duration_s,
+        "contact_point_id": edit.contact_point_id,
+        "contact_value": contact_value,
+    }
+    changes: dict[str, Any] = {
+        name: [_plain(getattr(attempt, name)), _plain(value)]
+        for name, value in after.items()
+        if getattr(attempt, name) != value
+    }
+    if attempt.notes != notes:
+        changes["notes"] = "changed"
+    if not changes:
+        return {}
+    before = rollups.facts_of(attempt)
+    for name, value in after.items():
+        setattr(attempt, name, value)
+    attempt.notes = notes
+    attempt.updated_at = utcnow()
+    if "occurred_at" in changes:
+        official = session.get(Official, attempt.official_id)
+        assert official is not None  # attempts.official_id is a foreign key
+        rollups.set_local_time(attempt, official.timezone)
+    session.flush()
+    rollups.attempt_changed(session, before, attempt)
+    record_event(
+        session,
+        actor_id=actor_id,
+        action="update",
+        entity="attempt",
+        entity_id=attempt_id,
+        changes=changes,
+    )
+    return changes
+
+
+def delete_attempt(session: Session, attempt_id: int, *, actor_id: int) -> None:
+    """Soft-delete: the attempt leaves lists, charts and exports until an admin restores it."""
+    attempt = _editable(session, attempt_id, actor_id)
+    before = rollups.facts_of(attempt)
+    attempt.deleted_at = utcnow()
+    attempt.deleted_by_id = actor_id
+    session.flush()
+    rollups.attempt_changed(session, before, attempt)
+    record_event(
+        session, actor_id=actor_id, action="delete", entity="attempt", entity_id=attempt_id
+    )
+
+
+def restore_attempt(session: Session, attempt_id: int, *, actor_id: int) -> None:
+    """Bring a soft-deleted attempt back (admins only)."""
+    require(session, actor_id, Permission.RESTORE)
+    attempt = session.get(Attempt, attempt_id)
+    if attempt is None or attempt.deleted_at is None:
+        raise InvalidInput("That attempt is not deleted.")
+    before = rollups.facts_of(attempt)
+    attempt.deleted_at = None
+    attempt.deleted_by_id = None
+    session.flush()
+    rollups.attempt_changed(session, before, attempt)
+    record_event(
+        session, actor_id=actor_id, action="restore", entity="attempt", entity_id=attempt_id
+    )
+
+
+def _editable(session: Session, attempt_id: int, actor_id: int) -> Attempt:
+    """The live attempt, if the actor may change it (own: coordinator; anyone's: admin)."""
+    attempt = session.get(Attempt, attempt_id)
+    if attempt is None or attempt.deleted_at is not None:
+        # Checked after the permission, so a viewer learns nothing about which ids exist.
+        require(session, actor_id, Permission.EDIT_OWN_ATTEMPTS)
+        raise InvalidInput("That attempt no longer exists.")
+    own = attempt.coordinator_id == actor_id
+    require(
+        session, actor_id, Permission.EDIT_OWN_ATTEMPTS if own else Permission.EDIT_ANY_ATTEMPTS
+    )
+    return attempt
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value

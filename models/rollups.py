@@ -1,0 +1,285 @@
+"""Precomputed counts for the Insights figures, kept exact in the writer's own transaction.
+
+Every write that changes what a rollup counts calls one entry point here (one per
+event) before its transaction commits, so a reader sees the raw rows and the rollups
+agree at every commit. Each change is an atomic upsert (``INSERT ... ON CONFLICT DO
+UPDATE SET n = n + excluded.n``), never a read-then-write, so concurrent writers on
+PostgreSQL cannot lose a count; rows whose counts all fall to zero are deleted, so the
+incremental tables equal :func:`rebuild_rollups`, which recomputes everything from the
+raw tables in SQL (after the demo's bulk insert, in the migration, and in the tests).
+
+The tables (``models/tables.py``): ``attempt_rollup`` and ``response_delay_rollup`` per
+UTC week of the attempt; ``hour_rollup`` for phone calls per week and the official's
+local weekday and hour; ``follow_up_rollup`` per due day.
+
+Two columns of ``attempts`` are derived here too: ``responded_at`` (the response's
+time, so the metrics need no join) and ``local_weekday``/``local_hour`` (computed in
+Python with the tz database, which SQLite lacks).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Table, bindparam, delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from models.rollup_sql import (
+    _ATTEMPTS,
+    _DELAYS,
+    _FOLLOW_UPS,
+    _HOURS,
+    ALL_TIME,
+    ALL_TIME_START,
+    CALL_CHANNEL,
+    DAY_PERIOD,
+    DELAY_BOUNDS,
+    LIVE_OUTCOME_CLASSES,
+    ROLLUP_TABLES,
+    WEEK,
+    _insert_from,
+    attempt_counts,
+    delay_band,
+    delay_counts,
+    follow_up_counts,
+    hour_counts,
+    local_slot,
+    monday,
+    rebuild_rollups,
+    refresh_local_times,
+    week_of,
+    whole_seconds_between,
+)
+from models.tables import Attempt
+from models.vocab import LIVE_CLASSES, Channel, Outcome, OutcomeClass
+
+__all__ = [
+    "ALL_TIME", "ALL_TIME_START", "CALL_CHANNEL", "DAY_PERIOD", "DELAY_BOUNDS",
+    "LIVE_OUTCOME_CLASSES", "ROLLUP_TABLES", "WEEK",
+    "AttemptFacts", "attempt_changed", "attempt_counts", "attempt_logged", "delay_band",
+    "delay_counts", "facts_of", "follow_up_cancelled", "follow_up_counts", "follow_up_created",
+    "follow_ups_completed", "hour_counts", "local_slot", "monday", "official_zone_changed",
+    "rebuild_rollups", "refresh_local_times", "response_recorded", "set_local_time", "week_of",
+    "whole_seconds_between",
+]  # fmt: skip
+
+_Key = tuple[Any, ...]
+# table -> primary key values -> counter name -> change
+_Deltas = dict[Table, dict[_Key, dict[str, int]]]
+
+
+def set_local_time(attempt: Attempt, timezone: str) -> None:
+    """Fill the attempt's local weekday and hour from its time and the official's zone."""
+    attempt.local_weekday, attempt.local_hour = local_slot(attempt.occurred_at, timezone)
+
+
+@dataclass(frozen=True)
+class AttemptFacts:
+    """What one attempt contributes to the rollups: take it before changing the attempt."""
+
+    live: bool
+    occurred_at: datetime
+    campaign_id: int
+    official_id: int
+    channel: Channel
+    outcome: Outcome
+    outcome_class: OutcomeClass
+    local_weekday: int
+    local_hour: int
+    responded_at: datetime | None
+
+
+def facts_of(attempt: Attempt) -> AttemptFacts:
+    return AttemptFacts(
+        live=attempt.deleted_at is None,
+        occurred_at=attempt.occurred_at,
+        campaign_id=attempt.campaign_id,
+        official_id=attempt.official_id,
+        channel=Channel(attempt.channel),
+        outcome=Outcome(attempt.outcome),
+        outcome_class=OutcomeClass(attempt.outcome_class),
+        local_weekday=attempt.local_weekday,
+        local_hour=attempt.local_hour,
+        responded_at=attempt.responded_at,
+    )
+
+
+# --- One entry point per event -------------------------------------------------------
+
+
+def attempt_logged(session: Session, attempt: Attempt) -> None:
+    """A new attempt (its response, if any, is counted by :func:`response_recorded`)."""
+    _apply(session, _attempt_deltas(facts_of(attempt), +1, with_response=False))
+
+
+def response_recorded(session: Session, attempt: Attempt) -> None:
+    """A response was recorded against ``attempt`` (``attempt.responded_at`` is set)."""
+    facts = facts_of(attempt)
+    if facts.live and facts.responded_at is not None:
+        _apply(session, _response_deltas(facts, +1))
+
+
+def attempt_changed(session: Session, before: AttemptFacts, attempt: Attempt) -> None:
+    """An attempt was edited, deleted or restored: move its counts from ``before``."""
+    deltas = _attempt_deltas(before, -1)
+    _merge(deltas, _attempt_deltas(facts_of(attempt), +1))
+    _apply(session, deltas)
+
+
+def follow_up_created(
+    session: Session, *, campaign_id: int, official_id: int, due_on: date
+) -> None:
+    _apply(session, {_FOLLOW_UPS: {(due_on, campaign_id, official_id): {"open": 1}}})
+
+
+def follow_ups_completed(
+    session: Session,
+    *,
+    campaign_id: int,
+    official_id: int,
+    due_days: Iterable[date],
+    completed_at: datetime,
+) -> None:
+    """Open follow-ups due on ``due_days`` were done at ``completed_at``: on time or late."""
+    done_on = completed_at.astimezone(UTC).date()
+    deltas: _Deltas = {_FOLLOW_UPS: {}}
+    for due_on in due_days:
+        timing = "done_on_time" if done_on <= due_on else "done_late"
+        _add(deltas[_FOLLOW_UPS], (due_on, campaign_id, official_id), {"open": -1, timing: 1})
+    _apply(session, deltas)
+
+
+def follow_up_cancelled(
+    session: Session, *, campaign_id: int, official_id: int, due_on: date
+) -> None:
+    _apply(session, {_FOLLOW_UPS: {(due_on, campaign_id, official_id): {"open": -1}}})
+
+
+# --- Deltas: what an attempt adds to each table ---------------------------------------
+
+
+def _attempt_deltas(facts: AttemptFacts, sign: int, *, with_response: bool = True) -> _Deltas:
+    deltas: _Deltas = {_ATTEMPTS: {}, _DELAYS: {}, _HOURS: {}}
+    if not facts.live:
+        return deltas
+    for period in _periods(facts.occurred_at):
+        key = (*period, facts.campaign_id, facts.official_id, facts.channel, facts.outcome)
+        _add(deltas[_ATTEMPTS], key, {"attempts": sign})
+    if facts.channel == CALL_CHANNEL:
+        live = int(facts.outcome_class in LIVE_CLASSES)
+        slot = (facts.campaign_id, facts.official_id, facts.local_weekday, facts.local_hour)
+        for period in _periods(facts.occurred_at):
+            _add(deltas[_HOURS], (*period, *slot), {"attempts": sign, "live_contacts": sign * live})
+    if with_response and facts.responded_at is not None:
+        _merge(deltas, _response_deltas(facts, sign))
+    return deltas
+
+
+def _response_deltas(facts: AttemptFacts, sign: int) -> _Deltas:
+    assert facts.responded_at is not None
+    band = delay_band(whole_seconds_between(facts.occurred_at, facts.responded_at))
+    deltas: _Deltas = {_ATTEMPTS: {}, _DELAYS: {}}
+    for period in _periods(facts.occurred_at):
+        who = (*period, facts.campaign_id, facts.official_id, facts.channel)
+        _add(deltas[_ATTEMPTS], (*who, facts.outcome), {"responded": sign})
+        _add(deltas[_DELAYS], (*who, band), {"responses": sign})
+    return deltas
+
+
+def _periods(instant: datetime) -> tuple[tuple[int, date], ...]:
+    """(period_days, period_start) of the rows an instant counts in: its week, its UTC day
+    and all time."""
+    day = instant.astimezone(UTC).date()
+    return (WEEK, week_of(instant)), (DAY_PERIOD, day), (ALL_TIME, ALL_TIME_START)
+
+
+def _add(rows: dict[_Key, dict[str, int]], key: _Key, counts: dict[str, int]) -> None:
+    row = rows.setdefault(key, defaultdict(int))
+    for name, change in counts.items():
+        row[name] += change
+
+
+def _merge(into: _Deltas, other: _Deltas) -> None:
+    for table, rows in other.items():
+        for key, counts in rows.items():
+            _add(into.setdefault(table, {}), key, counts)
+
+
+# --- Applying deltas: atomic upserts -------------------------------------------------
+
+
+def _apply(session: Session, deltas: _Deltas) -> None:
+    """Upsert every changed row, one statement per table and set of counters changed."""
+    dialect = session.get_bind().dialect.name
+    for table, rows in deltas.items():
+        batches: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        fallen = []
+        for key, counts in rows.items():
+            changes = {name: n for name, n in counts.items() if n}
+            if not changes:
+                continue
+            values = _row(table, key, changes)
+            batches.setdefault(tuple(sorted(changes)), []).append(values)
+            if any(n < 0 for n in changes.values()):
+                fallen.append({f"b_{name}": values[name] for name in _keys(table)})
+        for changed, params in batches.items():
+            session.execute(_upsert_statement(dialect, table.name, changed), params)
+        if fallen:
+            # A count fell: drop the rows with nothing left in them, as a rebuild would.
+            session.execute(_drop_empty_statement(table.name), fallen)
+
+
+def _keys(table: Table) -> list[str]:
+    return [c.name for c in table.primary_key.columns]
+
+
+def _counters(table: Table) -> list[str]:
+    return [c.name for c in table.columns if not c.primary_key and c.name != "outcome_class"]
+
+
+def _row(table: Table, key: _Key, changes: dict[str, int]) -> dict[str, Any]:
+    values: dict[str, Any] = dict(zip(_keys(table), key, strict=True))
+    values |= {name: changes.get(name, 0) for name in _counters(table)}
+    if table is _ATTEMPTS:
+        values["outcome_class"] = Outcome(values["outcome"]).outcome_class
+    return values
+
+
+_BY_NAME = {table.name: table for table in ROLLUP_TABLES}
+
+
+@functools.cache
+def _upsert_statement(dialect: str, name: str, changed: tuple[str, ...]) -> Any:
+    """``INSERT ... ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`` for ``changed``.
+
+    Made once per process and reused: building the statement costs more than running it.
+    """
+    table = _BY_NAME[name]
+    stmt = (sqlite if dialect == "sqlite" else postgresql).insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=_keys(table),
+        set_={column: table.c[column] + stmt.excluded[column] for column in changed},
+    )
+
+
+@functools.cache
+def _drop_empty_statement(name: str) -> Any:
+    table = _BY_NAME[name]
+    where = [table.c[key] == bindparam(f"b_{key}") for key in _keys(table)]
+    return delete(table).where(*where, *(table.c[n] == 0 for n in _counters(table)))
+
+
+def official_zone_changed(session: Session, official_id: int) -> None:
+    """The official's time zone was corrected: redo their attempts' local hours and cells."""
+    refresh_local_times(session, official_id=official_id)
+    session.execute(delete(_HOURS).where(_HOURS.c.official_id == official_id))
+    live = Attempt.deleted_at.is_(None)
+    for days in (WEEK, DAY_PERIOD, ALL_TIME):
+        counts = hour_counts(days).where(live, Attempt.official_id == official_id)
+        _insert_from(session, _HOURS, counts)

@@ -1,0 +1,601 @@
+"""Audit invariants: one event per change, in the change's own transaction, never secrets.
+
+Every command runs in ``models.db.session_scope`` as the app runs it. The expected
+events are spelled out per command: (actor, action, entity, record id).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from models import accounts
+from models.commands import (
+    ResponseInput,
+    cancel_follow_up,
+    create_follow_up,
+    log_attempt,
+    record_response,
+)
+from models.corrections import AttemptEdit, delete_attempt, restore_attempt, update_attempt
+from models.db import session_scope
+from models.directory import (
+    OfficialInput,
+    add_contact_point,
+    add_target,
+    archive_official,
+    create_official,
+    remove_contact_point,
+    update_contact_point,
+    update_official,
+)
+from models.exports import attempts_export, check_export, record_export
+from models.filters import Filters
+from models.tables import AuditEvent, FollowUp, User, UserSession
+from models.text import InvalidInput
+from models.vocab import Channel, ContactKind, FollowUpStatus, Outcome, Role, Stance
+from tests.world import (
+    NOTES,
+    PASSWORD,
+    WHEN,
+    World,
+    build_world,
+    events_after,
+    last_event_id,
+    snapshot,
+)
+
+Event = tuple[int | None, str, str, int | None]
+EDIT = AttemptEdit(Channel.PHONE, Outcome.SPOKE_TO_STAFF, WHEN, notes="a correction")
+LATER = WHEN + timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A successful command: who runs it, the call, and the events it must leave."""
+
+    actor: str  # a World attribute
+    call: Callable[[Session, World, int], Any]
+    expected: Callable[[World, int, Any], list[Event]]
+
+
+def one(action: str, entity: str, record: Callable[[World, Any], int | None]) -> Any:
+    """The expected-events function for a single event on ``record``."""
+    return lambda w, actor, result: [(actor, action, entity, record(w, result))]
+
+
+def logged(s: Session, w: World, actor: int) -> int:
+    """An attempt that also answers the open follow-up, records a live response with a
+    commitment, and asks for a follow-up: five kinds of row, one event."""
+    return log_attempt(
+        s,
+        campaign_id=w.campaign,
+        official_id=w.official,
+        channel=Channel.PHONE,
+        outcome=Outcome.SPOKE_TO_STAFF,
+        actor_id=actor,
+        idempotency_key="audit-case",
+        occurred_at=LATER,
+        notes="the notes of a logged attempt",
+        follow_up_on=date(2026, 3, 10),
+        response=ResponseInput(Stance.WILL_FORWARD, "a summary", commitment_on=date(2026, 3, 12)),
+    ).attempt_id
+
+
+CASES: dict[str, Case] = {
+    "log_attempt": Case("coordinator", logged, one("create", "attempt", lambda w, r: r)),
+    "record_response": Case(
+        "coordinator",
+        lambda s, w, a: record_response(
+            s, attempt_id=w.attempt, response=ResponseInput(Stance.OPPOSED), actor_id=a
+        ),
+        one("create", "response", lambda w, r: r),
+    ),
+    "create_follow_up": Case(
+        "coordinator",
+        lambda s, w, a: create_follow_up(
+            s, campaign_id=w.campaign, official_id=w.official, due_on=date(2026, 3, 9), actor_id=a
+        ),
+        one("create", "follow_up", lambda w, r: r),
+    ),
+    "cancel_follow_up": Case(
+        "coordinator",
+        lambda s, w, a: cancel_follow_up(s, follow_up_id=w.follow_up, actor_id=a),
+        one("cancel", "follow_up", lambda w, r: w.follow_up),
+    ),
+    "update_attempt": Case(
+        "coordinator",
+        lambda s, w, a: update_attempt(s, w.attempt, EDIT, actor_id=a),
+        one("update", "attempt", lambda w, r: w.attempt),
+    ),
+    "delete_attempt": Case(
+        "coordinator",
+        lambda s, w, a: delete_attempt(s, w.attempt, actor_id=a),
+        one("delete", "attempt", lambda w, r: w.attempt),
+    ),
+    "restore_attempt": Case(
+        "admin",
+        lambda s, w, a: restore_attempt(s, w.deleted_attempt, actor_id=a),
+        one("restore", "attempt", lambda w, r: w.deleted_attempt),
+    ),
+    "create_official": Case(
+        "admin",
+        lambda s, w, a: create_official(s, OfficialInput("Nina Newcomer"), actor_id=a),
+        one("create", "official", lambda w, r: r),
+    ),
+    "update_official": Case(
+        "admin",
+        lambda s, w, a: update_official(
+            s, w.official, OfficialInput("Ivan Renamed", notes="new notes"), actor_id=a
+        ),
+        one("update", "official", lambda w, r: w.official),
+    ),
+    "archive_official": Case(
+        "admin",
+        lambda s, w, a: archive_official(s, w.official, actor_id=a),
+        one("archive", "official", lambda w, r: w.official),
+    ),
+    "add_contact_point": Case(
+        "admin",
+        lambda s, w, a: add_contact_point(
+            s, official_id=w.official, kind=ContactKind.EMAIL, value="o@example.org", actor_id=a
+        ),
+        one("create", "contact_point", lambda w, r: r),
+    ),
+    "update_contact_point": Case(
+        "admin",
+        lambda s, w, a: update_contact_point(
+            s, w.contact_point, value="+7 499 244-30-25", label="Desk", is_primary=True, actor_id=a
+        ),
+        one("update", "contact_point", lambda w, r: w.contact_point),
+    ),
+    "remove_contact_point": Case(
+        "admin",
+        lambda s, w, a: remove_contact_point(s, w.contact_point, actor_id=a),
+        one("delete", "contact_point", lambda w, r: w.contact_point),
+    ),
+    "add_target": Case(
+        "admin",
+        lambda s, w, a: add_target(s, w.campaign, w.outsider, actor_id=a),
+        one("add_target", "campaign", lambda w, r: w.campaign),
+    ),
+    "create_account": Case(
+        "admin",
+        lambda s, w, a: accounts.create_account(
+            s, name="newcomer", password=PASSWORD, role=Role.VIEWER, actor_id=a
+        ),
+        one("create", "user", lambda w, r: r),
+    ),
+    "change_role": Case(
+        "admin",
+        lambda s, w, a: accounts.change_role(s, w.coordinator, Role.VIEWER, actor_id=a),
+        one("update", "user", lambda w, r: w.coordinator),
+    ),
+    "set_active": Case(
+        "admin",
+        lambda s, w, a: accounts.set_active(s, w.coordinator, False, actor_id=a),
+        one("deactivate", "user", lambda w, r: w.coordinator),
+    ),
+    "set_password": Case(
+        "admin",
+        lambda s, w, a: accounts.set_password(
+            s, w.coordinator, "a brand new passphrase", actor_id=a
+        ),
+        one("set_password", "user", lambda w, r: w.coordinator),
+    ),
+    "set_own_password": Case(
+        "viewer",
+        lambda s, w, a: accounts.set_password(s, a, "my own new passphrase", actor_id=a),
+        one("set_password", "user", lambda w, r: w.viewer),
+    ),
+}
+
+
+@pytest.fixture
+def world(engine: Engine) -> World:
+    return build_world(engine)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_every_successful_command_writes_exactly_its_one_event(
+    engine: Engine, world: World, name: str
+) -> None:
+    """One audit event per command, naming the actor, the action and the record."""
+    case = CASES[name]
+    actor = getattr(world, case.actor)
+    last = last_event_id(engine)
+    with session_scope(engine) as session:
+        result = case.call(session, world, actor)
+
+    assert events_after(engine, last) == case.expected(world, actor, result)
+
+
+class Abandon(Exception):
+    """Raised inside a unit of work after the command, to roll it back."""
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_event_is_written_in_the_changes_transaction(
+    engine: Engine, world: World, name: str
+) -> None:
+    """A unit of work rolled back after the command leaves neither the change nor the event."""
+    case = CASES[name]
+    before = snapshot(engine)
+    with pytest.raises(Abandon), session_scope(engine) as session:
+        case.call(session, world, getattr(world, case.actor))
+        session.flush()
+        raise Abandon
+
+    assert snapshot(engine) == before
+
+
+UNCHANGED: dict[str, Case] = {
+    "update_attempt": Case(
+        "coordinator",
+        lambda s, w, a: update_attempt(
+            s, w.attempt, AttemptEdit(Channel.PHONE, Outcome.NO_ANSWER, WHEN, NOTES), actor_id=a
+        ),
+        lambda w, a, r: [],
+    ),
+    "update_official": Case(
+        "admin",
+        lambda s, w, a: update_official(
+            s,
+            w.official,
+            OfficialInput(
+                "Ivan Petrov",
+                organization="Ministry of Examples",
+                timezone="Europe/Moscow",
+                country="RU",
+            ),
+            actor_id=a,
+        ),
+        lambda w, a, r: [],
+    ),
+    "update_contact_point": Case(
+        "admin",
+        lambda s, w, a: update_contact_point(
+            s, w.contact_point, value="+74992443025", label="", is_primary=False, actor_id=a
+        ),
+        lambda w, a, r: [],
+    ),
+    "add_target": Case(
+        "admin", lambda s, w, a: add_target(s, w.campaign, w.official, actor_id=a), lambda *_: []
+    ),
+    "change_role": Case(
+        "admin",
+        lambda s, w, a: accounts.change_role(s, w.coordinator, Role.COORDINATOR, actor_id=a),
+        lambda *_: [],
+    ),
+    "set_active": Case(
+        "admin",
+        lambda s, w, a: accounts.set_active(s, w.coordinator, True, actor_id=a),
+        lambda *_: [],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(UNCHANGED))
+def test_a_command_that_changes_nothing_writes_no_event(
+    engine: Engine, world: World, name: str
+) -> None:
+    """Saving the values a record already has is not a change: no rows touched, no event."""
+    case = UNCHANGED[name]
+    before = snapshot(engine)
+    with session_scope(engine) as session:
+        case.call(session, world, getattr(world, case.actor))
+
+    assert snapshot(engine) == before
+
+
+def test_a_late_validation_failure_leaves_neither_change_nor_event(
+    engine: Engine, world: World
+) -> None:
+    """The commitment date is checked after the attempt, its follow-ups and rollups were
+    written: InvalidInput inside session_scope rolls all of it back, with no event."""
+    before = snapshot(engine)
+    with pytest.raises(InvalidInput, match="commitment date"), session_scope(engine) as session:
+        log_attempt(
+            session,
+            campaign_id=world.campaign,
+            official_id=world.official,
+            channel=Channel.PHONE,
+            outcome=Outcome.SPOKE_TO_STAFF,
+            actor_id=world.coordinator,
+            idempotency_key="late-failure",
+            occurred_at=LATER,
+            follow_up_on=date(2026, 3, 10),
+            response=ResponseInput(Stance.SUPPORTIVE, commitment_on=date(2026, 3, 1)),
+        )
+
+    assert snapshot(engine) == before
+    with Session(engine) as session:
+        follow_up = session.get(FollowUp, world.follow_up)
+        assert follow_up is not None
+        assert follow_up.status == FollowUpStatus.OPEN
+
+
+@pytest.mark.parametrize(
+    ("actor", "call", "message"),
+    [
+        (
+            "admin",
+            lambda s, w, a: accounts.create_account(
+                s, name="Coordinator", password=PASSWORD, role=Role.VIEWER, actor_id=a
+            ),
+            "already a user",
+        ),
+        (
+            "coordinator",
+            lambda s, w, a: cancel_follow_up(s, follow_up_id=w.follow_up + 99, actor_id=a),
+            "no longer open",
+        ),
+        (
+            "admin",
+            lambda s, w, a: add_contact_point(
+                s, official_id=w.official, kind=ContactKind.FAX, value="+7 499 244", actor_id=a
+            ),
+            "not a valid number",
+        ),
+    ],
+    ids=["duplicate-account", "closed-follow-up", "bad-fax"],
+)
+def test_invalid_input_leaves_neither_change_nor_event(
+    engine: Engine,
+    world: World,
+    actor: str,
+    call: Callable[[Session, World, int], Any],
+    message: str,
+) -> None:
+    """A refused input changes nothing and writes nothing to the audit log."""
+    before = snapshot(engine)
+    with pytest.raises(InvalidInput, match=message), session_scope(engine) as session:
+        call(session, world, getattr(world, actor))
+
+    assert snapshot(engine) == before
+
+
+# --- what the audit log must never hold ----------------------------------------------
+
+
+def audit_text(engine: Engine) -> str:
+    """Every audit event, every column, as one string."""
+    with Session(engine) as session:
+        rows = session.execute(select(AuditEvent)).scalars().all()
+        return "\n".join(
+            json.dumps(
+                [e.actor_id, e.action, e.entity, e.entity_id, e.changes],
+                ensure_ascii=False,
+                default=str,
+            )
+            for e in rows
+        )
+
+
+def test_notes_and_free_text_never_reach_the_audit_log(engine: Engine, world: World) -> None:
+    """Notes (attempts, officials), summaries and reasons are audited as facts, not copied."""
+    texts = {
+        "log": "Log-notes: the aide Wisteria-Four promised a letter",
+        "edit": "Edit-notes: Wisteria-Four called back",
+        "official": "Official-notes: reachable via Juniper-Eleven",
+        "official edit": "Official-edit-notes: Juniper-Eleven left",
+        "summary": "Summary: Tamarind-Two will forward it",
+        "reason": "Reason: ask Saffron-Three again",
+    }
+    a = world.coordinator
+    with session_scope(engine) as s:
+        attempt = log_attempt(
+            s,
+            campaign_id=world.campaign,
+            official_id=world.official,
+            channel=Channel.PHONE,
+            outcome=Outcome.SPOKE_TO_STAFF,
+            actor_id=a,
+            idempotency_key="free-text",
+            occurred_at=LATER,
+            notes=texts["log"],
+            response=ResponseInput(Stance.WILL_FORWARD, texts["summary"]),
+        ).attempt_id
+        update_attempt(s, attempt, replace(EDIT, notes=texts["edit"]), actor_id=a)
+        create_follow_up(
+            s,
+            campaign_id=world.campaign,
+            official_id=world.official,
+            due_on=date(2026, 3, 9),
+            actor_id=a,
+            reason=texts["reason"],
+        )
+        record_response(
+            s,
+            attempt_id=world.attempt,
+            response=ResponseInput(Stance.OPPOSED, texts["summary"]),
+            actor_id=a,
+        )
+        official = create_official(
+            s, OfficialInput("Nina Newcomer", notes=texts["official"]), actor_id=world.admin
+        )
+        update_official(
+            s,
+            official,
+            OfficialInput("Nina Newcomer", notes=texts["official edit"]),
+            actor_id=world.admin,
+        )
+        delete_attempt(s, attempt, actor_id=a)
+
+    logged = audit_text(engine)
+    assert [t for t in texts.values() if t in logged] == []
+    assert NOTES not in logged
+    with Session(engine) as session:
+        notes_changes = session.scalars(
+            select(AuditEvent.changes)
+            .where(AuditEvent.action.in_(["create", "update"]))
+            .where(AuditEvent.entity.in_(["attempt", "official"]))
+            .order_by(AuditEvent.id.desc())
+            .limit(3)
+        ).all()
+    # Newest first: the official's update, its creation, the attempt's update.
+    assert [c.get("notes") for c in notes_changes] == ["changed", None, "changed"]
+
+
+def test_passwords_hashes_and_tokens_never_reach_the_audit_log(
+    engine: Engine, world: World
+) -> None:
+    """Set, reset, mistyped or used: no password, hash or session token appears in any event."""
+    typed = {
+        "created": "created with this passphrase",
+        "reset": "reset to this passphrase",
+        "own": "changed by herself to this",
+        "wrong": "a wrong guess at the passphrase",
+    }
+    with session_scope(engine) as s:
+        newcomer = accounts.create_account(
+            s, name="newcomer", password=typed["created"], role=Role.VIEWER, actor_id=world.admin
+        )
+        accounts.set_password(s, newcomer, typed["reset"], actor_id=world.admin)
+        accounts.set_password(s, newcomer, typed["own"], actor_id=newcomer)
+    with session_scope(engine) as s:
+        assert accounts.sign_in(s, "newcomer", typed["wrong"]).user is None
+    with session_scope(engine) as s:
+        token = accounts.sign_in(s, "newcomer", typed["own"]).token
+    assert token is not None
+    with session_scope(engine) as s:
+        accounts.sign_out(s, token)
+
+    logged = audit_text(engine)
+    with Session(engine) as session:
+        hashes = [h for h in session.scalars(select(User.password_hash)) if h]
+        token_hashes = list(session.scalars(select(UserSession.token_hash)))
+    secrets = [*typed.values(), PASSWORD, *hashes, token, *token_hashes]
+    assert len(hashes) == 5
+    assert [s for s in secrets if s in logged] == []
+
+
+# --- sign-in, sign-out, expiry and export each leave their event -------------------
+
+NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
+
+
+def sign_in(engine: Engine, name: str, password: str, now: datetime = NOW) -> str | None:
+    with session_scope(engine) as session:
+        return accounts.sign_in(session, name, password, now=now).token
+
+
+def session_id(engine: Engine) -> int:
+    with Session(engine) as session:
+        found = session.scalar(select(UserSession.id).order_by(UserSession.id.desc()))
+    assert found is not None
+    return found
+
+
+def test_sign_in_and_sign_out_are_audited(engine: Engine, world: World) -> None:
+    """A sign-in is an event by the user on the user; a sign-out, on their session."""
+    last = last_event_id(engine)
+    token = sign_in(engine, "viewer", PASSWORD)
+    signed_in = events_after(engine, last)
+    last = last_event_id(engine)
+    with session_scope(engine) as session:
+        accounts.sign_out(session, token, now=NOW + timedelta(minutes=1))
+
+    assert signed_in == [(world.viewer, "sign_in", "user", world.viewer)]
+    assert events_after(engine, last) == [
+        (world.viewer, "sign_out", "user_session", session_id(engine))
+    ]
+
+
+def test_failed_sign_ins_and_the_lockout_are_audited(engine: Engine, world: World) -> None:
+    """Each failure is one event; the fifth also locks (two events); a locked try is one more."""
+    last = last_event_id(engine)
+    for minute in range(5):
+        sign_in(engine, "viewer", "not the passphrase", NOW + timedelta(minutes=minute))
+    sign_in(engine, "nobody", "not the passphrase", NOW + timedelta(minutes=5))
+    sign_in(engine, "viewer", PASSWORD, NOW + timedelta(minutes=6))  # right, but locked
+
+    failed: Event = (None, "sign_in_failed", "user", world.viewer)
+    assert events_after(engine, last) == [
+        failed,
+        failed,
+        failed,
+        failed,
+        (None, "lockout", "user", world.viewer),
+        failed,
+        (None, "sign_in_failed", "user", None),
+        failed,
+    ]
+
+
+def test_an_expired_session_is_audited_when_it_is_found_idle(engine: Engine, world: World) -> None:
+    """The next click after the idle timeout ends the session, with an event."""
+    token = sign_in(engine, "viewer", PASSWORD)
+    last = last_event_id(engine)
+    with session_scope(engine) as session:
+        assert accounts.resume(session, token, now=NOW + timedelta(minutes=31)) is None
+
+    assert events_after(engine, last) == [
+        (world.viewer, "session_expired", "user_session", session_id(engine))
+    ]
+
+
+def test_deactivation_ends_sessions_with_one_event(engine: Engine, world: World) -> None:
+    """Deactivating a signed-in user ends their sessions; the one event is the deactivation."""
+    token = sign_in(engine, "viewer", PASSWORD)
+    last = last_event_id(engine)
+    with session_scope(engine) as session:
+        accounts.set_active(session, world.viewer, False, actor_id=world.admin)
+    with session_scope(engine) as session:
+        assert accounts.resume(session, token) is None
+
+    assert events_after(engine, last) == [(world.admin, "deactivate", "user", world.viewer)]
+    with Session(engine) as session:
+        row = session.scalars(select(UserSession)).one()
+        assert (row.ended_at is not None, row.end_reason) == (True, "deactivated")
+
+
+def test_an_export_is_audited_with_its_size(engine: Engine, world: World) -> None:
+    """Checked, built and recorded as the Reports page does: one `export` event, rows counted."""
+    last = last_event_id(engine)
+    filters = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
+    with session_scope(engine, write=False) as session:
+        check_export(session, world.coordinator)
+        _data, rows = attempts_export(session, filters)
+    with session_scope(engine) as session:
+        record_export(
+            session, actor_id=world.coordinator, what="attempts", rows=rows, filters=filters
+        )
+
+    assert rows == 2  # the two live attempts; the deleted one is left out
+    assert events_after(engine, last) == [(world.coordinator, "export", "attempts", None)]
+    with Session(engine) as session:
+        changes = session.scalars(
+            select(AuditEvent.changes).where(AuditEvent.action == "export")
+        ).one()
+    assert (changes["rows"], changes["excel"], changes["filters"]["from"]) == (
+        2,
+        False,
+        "2026-03-01",
+    )
+
+
+def test_changing_only_a_phone_extension_is_audited(engine: Engine, world: World) -> None:
+    """Same number, new extension: a change of how to reach the office, so one event."""
+    last = last_event_id(engine)
+    with session_scope(engine) as session:
+        changes = update_contact_point(
+            session,
+            world.contact_point,
+            value="+7 499 244-30-25 ext. 12",
+            label="",
+            is_primary=False,
+            actor_id=world.admin,
+        )
+
+    assert changes == {"extension": ["", "12"]}
+    assert events_after(engine, last) == [
+        (world.admin, "update", "contact_point", world.contact_point)
+    ]
