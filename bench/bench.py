@@ -1,0 +1,230 @@
+"""Benchmark: the Insights page, logging and exporting, on a demo history of N attempts.
+
+    make bench                                   # 1,000,000 attempts on SQLite (bench/out/)
+    make bench BENCH_ARGS="--attempts 20000"     # a quick smoke run
+    make bench BENCH_ARGS="--keep"               # reuse the database built last time
+    make bench DATABASE_URL=postgresql+psycopg://user@host/bench_x   # on PostgreSQL
+
+It builds the database with ``cli.py seed`` and ``cli.py demo --attempts N --weeks 104
+--seed 1`` (on PostgreSQL the database must be called ``bench...``: it is emptied), then
+measures in one run, as medians of ``--repeats`` runs, each figure beside the floor or
+baseline it is judged against, and prints PASS or MISS for each target (SQLite, 1M).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+# AppTest runs without a server, and Streamlit logs a warning about that on every cache.
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
+
+from bench_page import PageBench  # noqa: E402
+from bench_writes import export_bench, logging_bench  # noqa: E402
+from naive import naive_page  # noqa: E402
+from sqlalchemy import make_url, text  # noqa: E402
+
+from models.db import make_engine  # noqa: E402
+
+MIB = 1024 * 1024
+
+
+@dataclass
+class Report:
+    """The lines to print: name, value, comparison, verdict."""
+
+    lines: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    def add(self, name: str, value: str, against: str = "", ok: bool | None = None) -> None:
+        verdict = "" if ok is None else ("PASS" if ok else "MISS")
+        self.lines.append((name, value, against, verdict))
+        print(f"  {name:<44} {value:>14}  {against:<46} {verdict}", flush=True)
+
+
+def median_ms(values: list[float]) -> str:
+    return f"{statistics.median(values) * 1000:,.1f} ms"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--attempts", type=int, default=1_000_000)
+    parser.add_argument("--weeks", type=int, default=104)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--keep", action="store_true", help="reuse the database if it is there")
+    return parser.parse_args()
+
+
+def target_url(attempts: int) -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        if make_url(url).get_backend_name() == "postgresql":
+            name = make_url(url).database or ""
+            if not name.startswith("bench"):
+                sys.exit(f"refusing to empty database {name!r}: name a database bench...")
+        return url
+    return f"sqlite:///{OUT / f'bench-{attempts}.db'}"
+
+
+def build(url: str, args: argparse.Namespace) -> None:
+    """A fresh demo database of ``args.attempts`` attempts at ``url`` (unless --keep)."""
+    engine = make_engine(url)
+    sqlite = engine.dialect.name == "sqlite"
+    if args.keep and _attempts_in(url) >= args.attempts:
+        print(f"reusing {engine.url.render_as_string()} ({_attempts_in(url):,} attempts)")
+        engine.dispose()
+        return
+    if sqlite:
+        path = Path(engine.url.database or "")
+        for extra in ("", "-wal", "-shm"):
+            Path(f"{path}{extra}").unlink(missing_ok=True)
+    else:
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    env = os.environ | {"DATABASE_URL": url}
+    started = time.perf_counter()
+    for command in (
+        ["seed"],
+        ["demo", "--attempts", str(args.attempts), "--weeks", str(args.weeks), "--seed", "1"],
+    ):
+        subprocess.run([sys.executable, str(ROOT / "cli.py"), *command], env=env, check=True)
+    if not sqlite:
+        # What a deployment does after a bulk load: fresh statistics for the planner.
+        admin = make_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+        admin.dispose()
+    print(f"built in {time.perf_counter() - started:,.1f} s")
+
+
+def _attempts_in(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM attempts")).scalar_one())
+    except Exception:  # no database or no table yet
+        return 0
+    finally:
+        engine.dispose()
+
+
+def describe(url: str, attempts: int) -> None:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        version = (
+            conn.execute(text("SELECT sqlite_version()")).scalar_one()
+            if engine.dialect.name == "sqlite"
+            else conn.execute(text("SHOW server_version")).scalar_one()
+        )
+    engine.dispose()
+    print(
+        f"{engine.dialect.name} {version}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, {attempts:,} attempts, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
+
+
+def main() -> int:
+    args = parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    url = target_url(args.attempts)
+    os.environ["DATABASE_URL"] = url
+    build(url, args)
+    describe(url, args.attempts)
+    engine = make_engine(url)
+    backend = engine.dialect.name
+    report = Report()
+    page = PageBench(url, repeats=args.repeats)
+    first = page.first_day()
+    today = datetime.now(UTC).date()
+    all_time = {"from": first.isoformat(), "to": today.isoformat()}
+    default = {"from": (today - timedelta(weeks=12, days=-1)).isoformat(), "to": today.isoformat()}
+    filtered = {
+        "from": (today - timedelta(weeks=13, days=-1)).isoformat(),
+        "to": today.isoformat(),
+        "campaign": str(page.demo_campaign()),
+    }
+    scale = args.attempts >= 1_000_000
+
+    print("\nInsights page (AppTest, dashboard.py -> Insights), medians:")
+    full = page.measure(all_time)
+    naive = _repeat(lambda: naive_page(engine, first, today, datetime.now(UTC)), 3)
+    report.add(
+        "all history, uncached",
+        median_ms(full.uncached),
+        f"target <= 500 ms; naive pandas {median_ms(naive)}",
+        ok=statistics.median(full.uncached) <= 0.5 if scale else None,
+    )
+    speedup = statistics.median(naive) / statistics.median(full.uncached)
+    report.add(
+        "  speed-up over the naive pandas page",
+        f"{speedup:,.1f} x",
+        "target >= 12 x",
+        ok=speedup >= 12 if scale else None,
+    )
+    sql = page.sql_time(full.statements)
+    report.add(
+        "  SQL of its statements, run bare",
+        median_ms(sql),
+        f"{len(full.statements)} statements = "
+        f"{statistics.median(sql) / statistics.median(full.uncached):.0%} of the page",
+    )
+    report.add(
+        "all history, cached rerun",
+        median_ms(full.cached),
+        "target <= 100 ms",
+        ok=statistics.median(full.cached) <= 0.1 if scale else None,
+    )
+    twelve = page.measure(default)
+    report.add(
+        "last 12 weeks (the default), uncached",
+        median_ms(twelve.uncached),
+        f"cached {median_ms(twelve.cached)}",
+    )
+    one = page.measure(filtered)
+    report.add(
+        "one campaign, 13 weeks, uncached",
+        median_ms(one.uncached),
+        "target <= 150 ms",
+        ok=statistics.median(one.uncached) <= 0.15 if scale else None,
+    )
+    growth = page.memory_growth(all_time)
+    report.add(
+        "memory growth of an uncached rerun",
+        f"{growth / MIB:,.1f} MiB",
+        "tracemalloc peak; target <= 50 MiB",
+        ok=growth <= 50 * MIB if scale else None,
+    )
+    plans = page.write_plans(full.statements, OUT / f"plans-{backend}.txt")
+    report.add("query plans written", f"{len(full.statements)}", plans)
+
+    print("\nWrites and exports:")
+    logging_bench(url, report, scale)
+    export_bench(url, report, scale, OUT)
+    engine.dispose()
+    return 0
+
+
+def _repeat(action: Callable[[], object], times: int) -> list[float]:
+    seconds = []
+    for _ in range(times):
+        started = time.perf_counter()
+        action()
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,335 @@
+"""The command-line front door: seed, demo, export and migrate, over the same model layer.
+
+Plain text out, exit codes for scripts: 0 done, 1 the work failed, 2 the command was
+wrong (bad argument, unknown campaign). Every command first brings the database named
+by ``DATABASE_URL`` (default: the SQLite file in data/) to the newest schema.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from models.accounts import (
+    change_role,
+    create_account,
+    find_user_id,
+    list_accounts,
+    set_active,
+    set_password,
+)
+from models.db import is_sqlite, make_engine, migrate, session_scope
+from models.demo import make_demo
+from models.exports import record_export, write_attempts_csv, write_officials_csv
+from models.filters import Filters
+from models.permissions import PermissionDenied
+from models.queries import campaign_options
+from models.seed import seed
+from models.text import InvalidInput
+from models.users import user_key
+from models.vocab import Role
+
+USAGE_ERROR = 2
+FAILED = 1
+
+Handler = Callable[[argparse.Namespace, Engine], int]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line ``error: ...`` and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"error: {message} (see {self.prog} --help)", file=sys.stderr)
+        sys.exit(USAGE_ERROR)
+
+
+def iso_day(text: str) -> date:
+    """A date written strictly as YYYY-MM-DD (no day-first or month-first guessing)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise argparse.ArgumentTypeError(f"“{text}” is not a date; write it as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a real date ({exc})") from exc
+
+
+def positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="cli.py", description="Outreach Tracker from the command line.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser("migrate", help="bring the database to the newest schema").set_defaults(
+        handler=run_migrate
+    )
+    commands.add_parser("seed", help="add the shipped campaign (idempotent)").set_defaults(
+        handler=run_seed
+    )
+
+    demo = commands.add_parser("demo", help="add a synthetic history, ending today")
+    demo.add_argument("--attempts", type=positive, required=True, metavar="N")
+    demo.add_argument("--seed", type=int, default=None, metavar="S")
+    demo.add_argument("--weeks", type=positive, default=104, metavar="W")
+    demo.set_defaults(handler=run_demo)
+
+    export = commands.add_parser("export", help="write a CSV report")
+    what = export.add_subparsers(dest="what", required=True, metavar="WHAT")
+    attempts = what.add_parser("attempts", help="one row per attempt (README: CSV schema)")
+    attempts.add_argument("--campaign", metavar="NAME", help="exact campaign name")
+    attempts.add_argument("--from", dest="date_from", type=iso_day, metavar="YYYY-MM-DD")
+    attempts.add_argument("--to", dest="date_to", type=iso_day, metavar="YYYY-MM-DD")
+    officials = what.add_parser("officials", help="one row per contact point")
+    for sub, handler in ((attempts, run_export_attempts), (officials, run_export_officials)):
+        sub.add_argument("--out", required=True, metavar="FILE", help="a file, or - for stdout")
+        sub.add_argument("--excel", action="store_true", help="UTF-8 with BOM and CRLF lines")
+        sub.set_defaults(handler=handler)
+
+    add_user_commands(commands)
+    return parser
+
+
+def add_user_commands(commands: Any) -> None:
+    user = commands.add_parser("user", help="manage accounts (the first admin is made here)")
+    action = user.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = action.add_parser(
+        "add", help="create an account; the password is prompted or read from stdin"
+    )
+    add.add_argument("name")
+    add.add_argument("--role", choices=[r.value for r in Role], default=Role.COORDINATOR.value)
+    add.add_argument("--display-name", default="", metavar="TEXT")
+    add.set_defaults(handler=run_user_add)
+    action.add_parser("list", help="list accounts").set_defaults(handler=run_user_list)
+    role = action.add_parser("set-role", help="change an account's role")
+    role.add_argument("name")
+    role.add_argument("role", choices=[r.value for r in Role])
+    role.set_defaults(handler=run_user_set_role)
+    for verb, active in (("deactivate", False), ("activate", True)):
+        sub = action.add_parser(verb, help=f"{verb} an account")
+        sub.add_argument("name")
+        sub.set_defaults(handler=run_user_active, active=active)
+    password = action.add_parser("password", help="set a new password (prompted or from stdin)")
+    password.add_argument("name")
+    password.set_defaults(handler=run_user_password)
+
+
+def read_password() -> str:
+    """Prompted twice on a terminal; otherwise the first line of stdin (for scripts)."""
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password (at least 12 characters): ")
+        if first != getpass.getpass("Password again: "):
+            raise InvalidInput("the two passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def run_user_add(args: argparse.Namespace, engine: Engine) -> int:
+    password = read_password()
+    with session_scope(engine) as session:
+        create_account(
+            session,
+            name=args.name,
+            password=password,
+            role=Role(args.role),
+            display_name=args.display_name,
+            actor_id=None,
+        )
+    print(f"created {args.role} account “{user_key(args.name)}”")
+    return 0
+
+
+def run_user_list(args: argparse.Namespace, engine: Engine) -> int:
+    with session_scope(engine, write=False) as session:
+        for account in list_accounts(session):
+            state = "active" if account.is_active else "deactivated"
+            sign_in = "can sign in" if account.can_sign_in else "no password"
+            print(f"{account.name}\t{account.role}\t{state}\t{sign_in}")
+    return 0
+
+
+def run_user_set_role(args: argparse.Namespace, engine: Engine) -> int:
+    with session_scope(engine) as session:
+        change_role(session, _user_id(session, args.name), Role(args.role), actor_id=None)
+    print(f"{user_key(args.name)} is now {args.role}")
+    return 0
+
+
+def run_user_active(args: argparse.Namespace, engine: Engine) -> int:
+    with session_scope(engine) as session:
+        set_active(session, _user_id(session, args.name), args.active, actor_id=None)
+    print(f"{user_key(args.name)} is {'active' if args.active else 'deactivated'}")
+    return 0
+
+
+def run_user_password(args: argparse.Namespace, engine: Engine) -> int:
+    password = read_password()
+    with session_scope(engine) as session:
+        set_password(session, _user_id(session, args.name), password, actor_id=None)
+    print(f"password of {user_key(args.name)} changed")
+    return 0
+
+
+def _user_id(session: Session, name: str) -> int:
+    found = find_user_id(session, name)
+    if found is None:
+        raise InvalidInput(f"no account is named “{user_key(name)}” (see: cli.py user list)")
+    return found
+
+
+def run_migrate(args: argparse.Namespace, engine: Engine) -> int:
+    print("database is at the newest schema")
+    return 0
+
+
+def run_seed(args: argparse.Namespace, engine: Engine) -> int:
+    with session_scope(engine) as session:
+        report = seed(session)
+    if not report.changed:
+        print("already seeded: nothing to add")
+        return 0
+    print(
+        f"seeded: {report.campaigns_added} campaign(s), {report.officials_added} official(s), "
+        f"{report.contacts_added} contact point(s) added"
+    )
+    return 0
+
+
+def run_demo(args: argparse.Namespace, engine: Engine) -> int:
+    report = make_demo(
+        engine, attempts=args.attempts, seed=args.seed, weeks=args.weeks, progress=_progress()
+    )
+    if is_sqlite(engine):
+        # One big transaction leaves a WAL as large as the data; hand the space back.
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    print(
+        f"demo: {report.attempts:,} attempts, {report.responses:,} responses, "
+        f"{report.follow_ups:,} follow-ups in campaign #{report.campaign_id} "
+        f"in {report.seconds:.1f} s"
+    )
+    return 0
+
+
+def _progress() -> Callable[[int, int], None]:
+    """A progress callback printing a line to stderr each time another tenth is done."""
+    shown = [0]
+
+    def report(done: int, total: int) -> None:
+        tenth = done * 10 // total
+        if tenth > shown[0]:
+            shown[0] = tenth
+            print(f"  {done:,} of {total:,} attempts ({done * 100 // total}%)", file=sys.stderr)
+
+    return report
+
+
+def run_export_attempts(args: argparse.Namespace, engine: Engine) -> int:
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise InvalidInput(f"--from {args.date_from} is after --to {args.date_to}")
+    with session_scope(engine, write=False) as session:
+        campaign_ids: tuple[int, ...] = ()
+        if args.campaign is not None:
+            campaign_ids = (_campaign_id(session, args.campaign),)
+        filters = Filters(date_from=args.date_from, date_to=args.date_to, campaign_ids=campaign_ids)
+        with atomic_output(args.out) as out:
+            rows = write_attempts_csv(session, out, filters, excel=args.excel)
+    with session_scope(engine) as session:
+        record_export(
+            session, actor_id=None, what="attempts", rows=rows, filters=filters, excel=args.excel
+        )
+    print(f"wrote {rows:,} attempt row(s) to {args.out}", file=sys.stderr)
+    return 0
+
+
+def run_export_officials(args: argparse.Namespace, engine: Engine) -> int:
+    with session_scope(engine, write=False) as session, atomic_output(args.out) as out:
+        rows = write_officials_csv(session, out, excel=args.excel)
+    with session_scope(engine) as session:
+        record_export(session, actor_id=None, what="officials", rows=rows, excel=args.excel)
+    print(f"wrote {rows:,} contact point row(s) to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _campaign_id(session: Session, name: str) -> int:
+    options = campaign_options(session, include_closed=True)
+    for option in options:
+        if option.label == name:
+            return option.id
+    known = "; ".join(f"“{o.label}”" for o in options) or "none yet (run: cli.py seed)"
+    raise InvalidInput(f"no campaign is named “{name}”. Known campaigns: {known}")
+
+
+@contextmanager
+def atomic_output(target: str) -> Iterator[TextIO]:
+    """stdout for ``-``; else a temporary file beside ``target``, renamed onto it only
+    when the export succeeded, so a failed export leaves no half-written file."""
+    if target == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    path = Path(target)
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {target}: {exc.strerror}") from exc
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would
+        with open(fd, "w", encoding="utf-8", newline="") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    engine = make_engine()
+    try:
+        migrate(engine)
+        return handler(args, engine)
+    except (InvalidInput, PermissionDenied) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except (OperationalError, OSError) as exc:
+        print(f"error: {_first_line(exc)}", file=sys.stderr)
+        return FAILED
+    finally:
+        engine.dispose()
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
