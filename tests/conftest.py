@@ -13,13 +13,29 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, make_url, text
 from sqlalchemy.orm import Session
 
+from models import accounts
 from models.base import Base
 from models.db import make_engine, migrate
+from tests.apptest_helpers import clear_streamlit_caches, seed_database
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """Real argon2id with small parameters, so sign-ins in tests take milliseconds.
+
+    (The app itself uses argon2-cffi's defaults; tests that check rehashing set their own.)
+    """
+    accounts.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    yield
+    accounts.use_hasher(PasswordHasher())
+
+
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 
 
@@ -112,3 +128,21 @@ def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
     path = tmp_path / "app.db"
     shutil.copyfile(sqlite_template, path)
     return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def fresh_streamlit_caches() -> Iterator[None]:
+    """Streamlit's caches live as long as the process: page tests start and end with none."""
+    clear_streamlit_caches()
+    yield
+    clear_streamlit_caches()
+
+
+@pytest.fixture
+def db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """For page tests: the seeded campaign in a fresh SQLite file the app is pointed at."""
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    seed_database(sqlite_url)
+    engine = make_engine(sqlite_url)
+    yield engine
+    engine.dispose()

@@ -1,0 +1,326 @@
+"""The UI's only door to the database: one cached engine, cached reads, and writes.
+
+The engine is a ``st.cache_resource`` keyed by the database URL (read at call time, so
+a test can point ``DATABASE_URL`` at its own file); it migrates the database to head
+once when it is made and is disposed when released. Reads are bounded ``st.cache_data``
+wrappers over ``models`` keyed by plain values (the frozen ``Filters`` too). A Session
+never outlives one call and is never cached.
+
+Every write goes through :func:`write`, which says what it changed, and only that is
+forgotten: reads are grouped by what they read (activity: attempts, replies and
+follow-ups; the directory; people), and the filtered figures (Insights, Reports) carry
+a *stamp* in their cache key, the version of the campaigns they cover. Logging an
+attempt in campaign 3 moves the stamp of campaign 3 and of all-campaign views, so a
+view of campaign 5 stays cached; nothing is cleared for other users that the write
+did not change. Other processes' writes show up within :data:`TTL_S`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any, TypeVar, cast
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from models import exports, insights, queries
+from models.db import database_url, make_engine, migrate, session_scope
+from models.filters import Filters
+from models.queries import CampaignView, OfficialCard, Option, Summary
+
+T = TypeVar("T")
+
+# Several app processes may share one PostgreSQL: a write clears only its own
+# process's caches, so what another process wrote shows up within this many seconds.
+TTL_S = 60
+MAX_ENTRIES = 256
+
+
+def _dispose(engine: Engine) -> None:
+    engine.dispose()
+
+
+@st.cache_resource(show_spinner=False, on_release=_dispose, max_entries=4)
+def _engine_for(url: str) -> Engine:
+    engine = make_engine(url)
+    migrate(engine)  # migrations run on start: the first page view of a process
+    return engine
+
+
+def engine() -> Engine:
+    return _engine_for(database_url())
+
+
+@contextmanager
+def _reading(url: str) -> Iterator[Session]:
+    with session_scope(_engine_for(url), write=False) as session:
+        yield session
+
+
+# What a write can change, and so which cached reads it makes stale.
+ACTIVITY = "activity"  # attempts, responses, follow-ups
+DIRECTORY = "directory"  # campaigns, officials, contact points
+PEOPLE = "people"  # users
+EVERYTHING = frozenset({ACTIVITY, DIRECTORY, PEOPLE})
+
+
+def write(
+    action: Callable[[Session], T],
+    *,
+    changes: Iterable[str] = EVERYTHING,
+    campaign_id: int | None = None,
+) -> T:
+    """Run ``action`` in one write transaction, commit, then forget what it changed.
+
+    ``campaign_id``: the one campaign whose attempts or follow-ups the write changed,
+    if the caller knows it (None: any campaign may have changed).
+    """
+    with session_scope(engine()) as session:
+        result = action(session)
+    invalidate(changes, campaign_id=campaign_id)
+    return result
+
+
+class _Stamps:
+    """Versions of the activity data per campaign, for the filtered figures' cache keys."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._every = 0  # moved by a write whose campaign is unknown
+        self._any = 0  # moved by every activity write: views of all campaigns
+        self._campaigns: dict[int, int] = {}
+
+    def move(self, campaign_id: int | None) -> None:
+        with self._lock:
+            if campaign_id is None:
+                self._every += 1
+                return
+            self._campaigns[campaign_id] = self._campaigns.get(campaign_id, 0) + 1
+            self._any += 1
+
+    def of(self, filters: Filters) -> tuple[int, ...]:
+        with self._lock:
+            if not filters.campaign_ids:
+                return (self._every, self._any)
+            return (self._every, *(self._campaigns.get(c, 0) for c in filters.campaign_ids))
+
+
+_STAMPS = _Stamps()
+_READS: dict[str, list[Any]] = {kind: [] for kind in EVERYTHING}
+
+
+def _cached_as(kind: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    def decorate(func: Callable[..., T]) -> Callable[..., T]:
+        wrapped = st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)(func)
+        _READS[kind].append(wrapped)
+        return wrapped
+
+    return decorate
+
+
+_cached = _cached_as(DIRECTORY)
+_activity = _cached_as(ACTIVITY)
+
+
+def invalidate(changes: Iterable[str] = EVERYTHING, *, campaign_id: int | None = None) -> None:
+    """Forget the cached reads that a write of ``changes`` made stale."""
+    changes = frozenset(changes)
+    for kind in changes:
+        for read in _READS[kind]:
+            read.clear()
+    if ACTIVITY in changes or DIRECTORY in changes:  # figures name officials too
+        _STAMPS.move(None if DIRECTORY in changes else campaign_id)
+
+
+@_cached
+def _campaign_options(url: str, include_closed: bool) -> list[Option]:
+    with _reading(url) as session:
+        return queries.campaign_options(session, include_closed=include_closed)
+
+
+def campaign_options(*, include_closed: bool = False) -> list[Option]:
+    return _campaign_options(database_url(), include_closed)
+
+
+@_cached
+def _campaign_view(url: str, campaign_id: int) -> CampaignView | None:
+    with _reading(url) as session:
+        return queries.campaign_view(session, campaign_id)
+
+
+def campaign_view(campaign_id: int) -> CampaignView | None:
+    return _campaign_view(database_url(), campaign_id)
+
+
+@_cached
+def _official_options(url: str, campaign_id: int | None, include_archived: bool) -> list[Option]:
+    with _reading(url) as session:
+        return queries.official_options(session, campaign_id, include_archived=include_archived)
+
+
+def official_options(
+    campaign_id: int | None = None, *, include_archived: bool = False
+) -> list[Option]:
+    return _official_options(database_url(), campaign_id, include_archived)
+
+
+@_cached_as(PEOPLE)
+def _coordinator_options(url: str) -> list[Option]:
+    with _reading(url) as session:
+        return queries.coordinator_options(session)
+
+
+def coordinator_options() -> list[Option]:
+    return _coordinator_options(database_url())
+
+
+@_cached
+def _official_card(url: str, official_id: int) -> OfficialCard | None:
+    with _reading(url) as session:
+        return queries.official_card(session, official_id)
+
+
+def official_card(official_id: int) -> OfficialCard | None:
+    return _official_card(database_url(), official_id)
+
+
+@_cached
+def _officials_directory(url: str, include_archived: bool) -> pd.DataFrame:
+    with _reading(url) as session:
+        return queries.officials_directory(session, include_archived=include_archived)
+
+
+def officials_directory(*, include_archived: bool = False) -> pd.DataFrame:
+    return _officials_directory(database_url(), include_archived)
+
+
+@_activity
+def _recent_attempts(url: str, campaign_id: int, official_id: int) -> pd.DataFrame:
+    with _reading(url) as session:
+        return queries.recent_attempts(session, campaign_id=campaign_id, official_id=official_id)
+
+
+def recent_attempts(campaign_id: int, official_id: int) -> pd.DataFrame:
+    return _recent_attempts(database_url(), campaign_id, official_id)
+
+
+@_activity
+def _awaiting_reply(url: str, campaign_id: int, official_id: int) -> list[Option]:
+    with _reading(url) as session:
+        return queries.awaiting_reply(session, campaign_id=campaign_id, official_id=official_id)
+
+
+def awaiting_reply(campaign_id: int, official_id: int) -> list[Option]:
+    return _awaiting_reply(database_url(), campaign_id, official_id)
+
+
+@_activity
+def _attempt_time(url: str, attempt_id: int) -> datetime | None:
+    with _reading(url) as session:
+        return queries.attempt_time(session, attempt_id)
+
+
+def attempt_time(attempt_id: int) -> datetime | None:
+    return _attempt_time(database_url(), attempt_id)
+
+
+@_activity
+def _follow_up_queue(url: str, today: date) -> pd.DataFrame:
+    with _reading(url) as session:
+        return queries.follow_up_queue(session, today=today)
+
+
+def follow_up_queue(today: date) -> pd.DataFrame:
+    return _follow_up_queue(database_url(), today)
+
+
+# --- The filtered figures (Insights, Reports), keyed by filters and stamps ---------------
+
+
+_FIGURE_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "summary": insights.summary,
+    "headline": insights.headline,
+    "attempts_by_week_channel": insights.attempts_by_week_channel,
+    "response_rate_by_week": insights.response_rate_by_week,
+    "follow_ups_by_week": insights.follow_ups_by_week,
+    "per_official": insights.per_official,
+    "outcome_mix": insights.outcome_mix,
+    "best_time_to_call": insights.best_time_to_call,
+}
+
+
+@st.cache_data(ttl=TTL_S, max_entries=4 * MAX_ENTRIES, show_spinner=False)
+def _figure(url: str, name: str, filters: Filters, stamp: tuple[int, ...], **kwargs: Any) -> Any:
+    with _reading(url) as session:
+        return _FIGURE_FUNCTIONS[name](session, filters, **kwargs)
+
+
+def figure(name: str, filters: Filters, **kwargs: Any) -> Any:
+    """The Insights figure ``name`` for ``filters`` (a function of ``models.insights``)."""
+    return _figure(database_url(), name, filters, _STAMPS.of(filters), **kwargs)
+
+
+def summary(filters: Filters) -> Summary:
+    return cast(Summary, figure("summary", filters))
+
+
+def headline(filters: Filters, *, now: datetime) -> insights.Headline:
+    """The tiles; ``now`` is rounded down to the minute so that it can key the cache."""
+    minute = now.replace(second=0, microsecond=0)
+    return cast(insights.Headline, figure("headline", filters, now=minute))
+
+
+def attempts_by_week_channel(filters: Filters) -> pd.DataFrame:
+    return cast(pd.DataFrame, figure("attempts_by_week_channel", filters))
+
+
+def response_rate_by_week(filters: Filters) -> pd.DataFrame:
+    return cast(pd.DataFrame, figure("response_rate_by_week", filters))
+
+
+def follow_ups_by_week(filters: Filters, *, today: date) -> pd.DataFrame:
+    return cast(pd.DataFrame, figure("follow_ups_by_week", filters, today=today))
+
+
+def per_official(filters: Filters) -> pd.DataFrame:
+    return cast(pd.DataFrame, figure("per_official", filters))
+
+
+def outcome_mix(filters: Filters) -> pd.DataFrame:
+    return cast(pd.DataFrame, figure("outcome_mix", filters))
+
+
+def best_time_to_call(filters: Filters) -> pd.DataFrame:
+    return cast(pd.DataFrame, figure("best_time_to_call", filters))
+
+
+def attempts_csv(filters: Filters, *, excel: bool, actor_id: int) -> Callable[[], bytes]:
+    """A function that builds the attempts CSV when called (on the download click).
+
+    It runs on a thread of its own, outside the page's run, so it gets the engine now
+    and opens its own sessions then: a permission check, a read-only session for the
+    file, and a short write that audits the export.
+    """
+    bound = engine()
+
+    def build() -> bytes:
+        with session_scope(bound, write=False) as session:
+            exports.check_export(session, actor_id)
+            data, rows = exports.attempts_export(session, filters, excel=excel)
+        with session_scope(bound) as session:
+            exports.record_export(
+                session,
+                actor_id=actor_id,
+                what="attempts",
+                rows=rows,
+                filters=filters,
+                excel=excel,
+            )
+        return data
+
+    return build

@@ -1,0 +1,250 @@
+"""The Officials page's forms: officials and their contact points, added, edited, archived.
+
+Each form saves in its submit button's callback, which runs before the page is drawn
+again: on success it may pick the new official and empty the form; on bad input it
+keeps everything typed and leaves the message under the form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import time
+
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from models import directory
+from models.directory import OfficialInput
+from models.localtime import WEEKDAY_NAMES, OfficeHours, all_zones, days_mask
+from models.phones import format_international
+from models.queries import ContactView, OfficialCard
+from models.text import InvalidInput
+from models.vocab import ContactKind
+from pages.ui import cache, render, state
+from pages.ui.guard import acting_user_id
+
+_BLANK = OfficialInput(full_name="")
+NEW_OFFICIAL_DEFAULTS = OfficialCard(
+    id=0,
+    full_name="",
+    title="",
+    organization="",
+    country="",
+    timezone="UTC",
+    hours=OfficeHours(_BLANK.office_days, _BLANK.office_opens, _BLANK.office_closes),
+    hours_assumed=True,
+    notes="",
+    archived=False,
+    contacts=(),
+)
+
+
+def _notice_key(form: str) -> str:
+    return f"{form}:notice"
+
+
+def show_notice(form: str) -> None:
+    render.show_notice(_notice_key(form))
+
+
+def _attempt(form: str, action: Callable[[Session], object], success: str) -> bool:
+    """Run a directory write; leave a notice under ``form`` saying how it went."""
+    try:
+        cache.write(action)
+    except InvalidInput as exc:
+        state.put(_notice_key(form), state.Notice("error", str(exc)))
+        return False
+    state.put(_notice_key(form), state.Notice("success", success))
+    return True
+
+
+def draw_official_fields(form: str, scope: object, card: OfficialCard) -> None:
+    """The official's fields, filled from ``card`` (blank for a new official)."""
+    zones = all_zones()
+
+    def key(name: str) -> str:
+        return state.field_key(form, name, scope)
+
+    st.text_input("Full name", value=card.full_name, max_chars=200, key=key("full_name"))
+    left, right = st.columns(2)
+    left.text_input("Title", value=card.title, key=key("title"))
+    right.text_input(
+        "Organisation", value=card.organization, max_chars=300, key=key("organization")
+    )
+    left.text_input("Given name", value=card.given_name, max_chars=100, key=key("given_name"))
+    right.text_input("Family name", value=card.family_name, max_chars=100, key=key("family_name"))
+    left.text_input("Patronymic", value=card.patronymic, max_chars=100, key=key("patronymic"))
+    right.text_input("Country (ISO code)", value=card.country, max_chars=2, key=key("country"))
+    st.selectbox(
+        "Time zone",
+        zones,
+        index=zones.index(card.timezone) if card.timezone in zones else zones.index("UTC"),
+        key=key("timezone"),
+    )
+    st.multiselect(
+        "Office days",
+        list(range(7)),
+        default=[d for d in range(7) if card.hours.is_open_day(d)],
+        format_func=lambda d: WEEKDAY_NAMES[d],
+        key=key("office_days"),
+    )
+    left, right = st.columns(2)
+    left.time_input("Opens", value=card.hours.opens, key=key("office_opens"))
+    right.time_input("Closes", value=card.hours.closes, key=key("office_closes"))
+    st.checkbox("Office hours assumed", value=card.hours_assumed, key=key("hours_assumed"))
+    st.text_area("Notes", value=card.notes, key=key("notes"), height=80)
+
+
+def read_official(form: str, scope: object) -> OfficialInput:
+    def value(name: str) -> object:
+        return state.field(form, name, scope)
+
+    def text(name: str) -> str:
+        raw = value(name)
+        return raw if isinstance(raw, str) else ""
+
+    opens, closes = value("office_opens"), value("office_closes")
+    days = value("office_days")
+    return OfficialInput(
+        full_name=text("full_name"),
+        title=text("title"),
+        organization=text("organization"),
+        country=text("country"),
+        timezone=text("timezone") or "UTC",
+        given_name=text("given_name"),
+        patronymic=text("patronymic"),
+        family_name=text("family_name"),
+        office_days=days_mask(list(days) if isinstance(days, list) else []),
+        office_opens=opens if isinstance(opens, time) else time(9, 0),
+        office_closes=closes if isinstance(closes, time) else time(18, 0),
+        office_hours_assumed=bool(value("hours_assumed")),
+        notes=text("notes"),
+    )
+
+
+def add_official(form: str) -> None:
+    """Callback: create the official typed in ``form``, then show it and empty the form."""
+    data = read_official(form, "new")
+    created: list[int] = []
+
+    def action(session: Session) -> None:
+        created.append(directory.create_official(session, data, actor_id=acting_user_id()))
+
+    if _attempt(form, action, f"Added {data.full_name.strip()}."):
+        state.clear_form(form)
+        state.put(state.OFFICIAL_PICK, created[0])
+
+
+def save_official(form: str, official_id: int) -> None:
+    """Callback: apply the edit form of one official."""
+    data = read_official(form, official_id)
+
+    def action(session: Session) -> None:
+        directory.update_official(session, official_id, data, actor_id=acting_user_id())
+
+    _attempt(form, action, f"Saved {data.full_name.strip()}.")
+
+
+def draw_new_contact_fields(form: str, official_id: int) -> None:
+    def key(name: str) -> str:
+        return state.field_key(form, name, official_id)
+
+    left, right = st.columns([1, 3])
+    left.selectbox("Kind", list(ContactKind), format_func=str, key=key("kind"))
+    right.text_input(
+        "Value",
+        key=key("value"),
+        help="Phone and fax numbers: with +country code, or as written locally.",
+    )
+    left, right = st.columns([3, 1])
+    left.text_input(
+        "Label", max_chars=200, key=key("label"), placeholder="e.g. Office, Mission fax"
+    )
+    right.checkbox("Primary", key=key("primary"))
+
+
+def add_contact(form: str, official_id: int) -> None:
+    """Callback: add the contact point typed in ``form``; numbers are stored in E.164."""
+
+    def value(name: str) -> object:
+        return state.field(form, name, official_id)
+
+    kind = ContactKind(str(value("kind") or ContactKind.PHONE))
+
+    def action(session: Session) -> None:
+        directory.add_contact_point(
+            session,
+            official_id=official_id,
+            kind=kind,
+            value=str(value("value") or ""),
+            label=str(value("label") or ""),
+            is_primary=bool(value("primary")),
+            actor_id=acting_user_id(),
+        )
+
+    if _attempt(form, action, f"Added the {kind}."):
+        state.clear_form(form)
+
+
+def contact_value_for_editing(contact: ContactView) -> str:
+    """What the Value field starts with: the number as people write it, with its extension."""
+    if contact.kind in (ContactKind.PHONE, ContactKind.FAX):
+        shown = format_international(contact.value)
+        return f"{shown} ext. {contact.extension}" if contact.extension else shown
+    return contact.value
+
+
+def draw_contact_fields(form: str, contact: ContactView) -> None:
+    def key(name: str) -> str:
+        return state.field_key(form, name, contact.id)
+
+    st.text_input("Value", value=contact_value_for_editing(contact), key=key("value"))
+    left, right = st.columns([3, 1])
+    left.text_input("Label", value=contact.label, max_chars=200, key=key("label"))
+    right.checkbox("Primary", value=contact.is_primary, key=key("primary"))
+    st.checkbox("Remove this contact point when I press Remove", key=key("confirm_remove"))
+
+
+def save_contact(form: str, contact_id: int) -> None:
+    """Callback: change a contact point's value, label or primary flag."""
+
+    def action(session: Session) -> None:
+        directory.update_contact_point(
+            session,
+            contact_id,
+            value=str(state.field(form, "value", contact_id) or ""),
+            label=str(state.field(form, "label", contact_id) or ""),
+            is_primary=bool(state.field(form, "primary", contact_id)),
+            actor_id=acting_user_id(),
+        )
+
+    _attempt(form, action, "Contact point saved.")
+
+
+def remove_contact(form: str, contact_id: int) -> None:
+    """Callback: delete a contact point, once the removal is confirmed."""
+    if not state.field(form, "confirm_remove", contact_id):
+        state.put(
+            _notice_key(form), state.Notice("warning", "Tick the box to confirm the removal.")
+        )
+        return
+
+    def action(session: Session) -> None:
+        directory.remove_contact_point(session, contact_id, actor_id=acting_user_id())
+
+    if _attempt(form, action, "Contact point removed."):
+        state.drop(state.CONTACT_PICK)
+
+
+def archive(form: str, official_id: int, name: str) -> None:
+    """Callback: archive an official once confirmed; they leave the pickers, history stays."""
+    if not state.field(form, "confirm", official_id):
+        state.put(_notice_key(form), state.Notice("warning", "Tick the box to confirm."))
+        return
+
+    def action(session: Session) -> None:
+        directory.archive_official(session, official_id, actor_id=acting_user_id())
+
+    if _attempt(form, action, f"Archived {name}."):
+        state.put(state.OFFICIAL_NOTICE, state.notice(_notice_key(form)))
+        state.drop(state.OFFICIAL_PICK, _notice_key(form))

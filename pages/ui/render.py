@@ -1,0 +1,172 @@
+"""Small rendering helpers. User-typed text never reaches Markdown unescaped.
+
+Names, labels, notes, summaries and organisations are typed by people; they are shown
+with :func:`md_escape` or through widgets and tables that render plain text. Phone and
+fax numbers are validated E.164, so their formatted form and ``tel:`` links are safe.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from models.localtime import office_state
+from models.phones import format_international, tel_uri
+from models.queries import ContactView, OfficialCard
+from models.vocab import ContactKind
+from pages.ui import state
+
+_MD_SPECIAL = frozenset(string.punctuation)
+QUEUE_BUCKETS = (("overdue", "Overdue"), ("due today", "Due today"), ("upcoming", "Upcoming"))
+
+
+def md_escape(text: str) -> str:
+    """``text`` with all ASCII punctuation backslash-escaped: Markdown shows it as typed."""
+    return "".join(f"\\{ch}" if ch in _MD_SPECIAL else ch for ch in text)
+
+
+def contact_markdown(contact: ContactView) -> str:
+    """One contact point as a Markdown line: numbers as ``tel:`` links, the rest escaped."""
+    if contact.kind in (ContactKind.PHONE, ContactKind.FAX):
+        shown = format_international(contact.value)
+        if contact.extension:
+            shown += f" ext. {contact.extension}"
+        value = f"[{shown}]({tel_uri(contact.value, contact.extension)})"
+    else:
+        value = md_escape(contact.value)
+    parts = [f"**{contact.kind}**", value]
+    if contact.label:
+        parts.append(md_escape(contact.label))
+    if contact.is_primary:
+        parts.append("_primary_")
+    return " · ".join(parts)
+
+
+def contact_option(contact: ContactView) -> str:
+    """One contact point as plain text, for a selectbox."""
+    value = contact.value
+    if contact.kind in (ContactKind.PHONE, ContactKind.FAX):
+        value = format_international(value)
+    return " · ".join(p for p in (str(contact.kind), value, contact.label) if p)
+
+
+def office_line(card: OfficialCard, now_utc: datetime) -> str:
+    """Local time at the official's office and whether it is open (Markdown, no user text)."""
+    office = office_state(card.hours, card.timezone, now_utc)
+    local = f"{office.local_time:%a %H:%M} ({card.timezone})"
+    status = "**open now**" if office.is_open else "**closed now**"
+    change = ""
+    if office.next_change is not None:
+        verb = "closes" if office.is_open else "opens"
+        change = f", {verb} {office.next_change:%a %H:%M}"
+    assumed = " (assumed)" if card.hours_assumed else ""
+    return f"Local time {local} · office {status}{change} · hours {card.hours.describe()}{assumed}"
+
+
+def official_details(card: OfficialCard, now_utc: datetime) -> None:
+    """Who the official is, their contact points, and the office's local time."""
+    st.markdown(f"**{md_escape(card.full_name)}**")
+    for line in (card.title, card.organization):
+        if line:
+            st.markdown(md_escape(line))
+    st.markdown(office_line(card, now_utc))
+    if not card.contacts:
+        st.caption("No contact points recorded yet: add them on the Officials page.")
+    for contact in card.contacts:
+        st.markdown(contact_markdown(contact))
+
+
+# Headers for the columns that query frames use; the frames keep their stable names.
+COLUMN_LABELS = {
+    "attempt_id": "Attempt",
+    "occurred_at": "When (UTC)",
+    "channel": "Channel",
+    "outcome": "Outcome",
+    "coordinator": "Coordinator",
+    "response": "Response",
+    "due_on": "Due",
+    "official": "Official",
+    "campaign": "Campaign",
+    "assignee": "Assignee",
+    "reason": "Reason",
+    "official_id": "Id",
+    "title": "Title",
+    "organization": "Organisation",
+    "country": "Country",
+    "timezone": "Time zone",
+    "contact_points": "Contact points",
+    "archived": "Archived",
+}
+
+
+def table(frame: pd.DataFrame) -> None:
+    """A query frame as a read-only table (plain text cells), with readable headers."""
+    config: dict[str, Any] = {
+        name: st.column_config.Column(COLUMN_LABELS[name])
+        for name in frame.columns
+        if name in COLUMN_LABELS
+    }
+    if "occurred_at" in frame.columns:
+        config["occurred_at"] = st.column_config.DatetimeColumn(
+            COLUMN_LABELS["occurred_at"], format="YYYY-MM-DD HH:mm"
+        )
+    if "official_id" in frame.columns:
+        config["official_id"] = st.column_config.NumberColumn(
+            COLUMN_LABELS["official_id"], format="%d"
+        )
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+
+
+def error(message: str) -> None:
+    """An error whose text may quote what someone typed."""
+    st.error(md_escape(message))
+
+
+def percent(rate: float | None) -> str:
+    return "–" if rate is None else f"{rate:.1%}"
+
+
+def chart(chart: alt.Chart | alt.LayerChart) -> None:
+    """Draw an Altair chart; its ``description`` is the accessible name (the alt text)."""
+    st.altair_chart(chart, width="stretch")
+
+
+def queue_sections(queue: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The follow-up queue split into its sections, each with the columns a person reads."""
+    shown = ["due_on", "official", "campaign", "assignee", "reason"]
+    return [(title, queue.loc[queue["bucket"] == key, shown]) for key, title in QUEUE_BUCKETS]
+
+
+def show_notice(key: str) -> None:
+    """Show the notice kept under ``key``, if any (its text may quote what someone typed)."""
+    message = state.notice(key)
+    if message is None:
+        return
+    show = {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}
+    show[message.kind](md_escape(message.text))
+
+
+@dataclass(frozen=True)
+class FollowUpChoice:
+    follow_up_id: int
+    campaign_id: int
+    official_id: int
+    label: str
+
+
+def follow_up_choices(queue: pd.DataFrame) -> dict[int, FollowUpChoice]:
+    """The open follow-ups of a queue frame, by id, labelled for a selectbox (plain text)."""
+    choices: dict[int, FollowUpChoice] = {}
+    for row in queue.to_dict("records"):
+        label = f"{row['due_on']} · {row['official']} · {row['campaign']} ({row['bucket']})"
+        follow_up_id = int(row["follow_up_id"])
+        choices[follow_up_id] = FollowUpChoice(
+            follow_up_id, int(row["campaign_id"]), int(row["official_id"]), label
+        )
+    return choices

@@ -1,0 +1,142 @@
+"""Session-state keys as constants, and typed getters: the only place keys are spelled.
+
+Only plain values live here (ids, text, dates, small frozen records), never ORM objects
+or database sessions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import streamlit as st
+
+# Shared across pages.
+USER = "signed_in_user"  # CurrentUser of this run (ids and names only, set by guard)
+AUTH = "auth_session"  # the sign-in token of this browser session
+AUTH_NOTICE = "auth_notice"  # why the user was signed out, shown once on the sign-in form
+PENDING_TARGET = "pending_log_target"  # (campaign_id, official_id) handed to Log outreach
+ENTRY_FILTERS = "entry_filters"  # Filters drawn by dashboard.py during this run only
+
+# Shared sidebar filters (widget keys).
+FILTER_DATES = "filter_dates"
+FILTER_CAMPAIGNS = "filter_campaigns"
+FILTER_CHANNELS = "filter_channels"
+FILTER_OFFICIALS = "filter_officials"
+FILTER_COORDINATORS = "filter_coordinators"
+
+# Log outreach: the pickers outside the form.
+LOG_CAMPAIGN = "log_campaign"
+LOG_OFFICIAL = "log_official"
+LOG_CHANNEL = "log_channel"
+# Log outreach: the form and its fields.
+LOG_FORM = "log_form"
+LOG_CONTACT = "log_contact"
+LOG_OUTCOME = "log_outcome"
+LOG_DURATION = "log_duration"
+LOG_NOTES = "log_notes"
+LOG_FOLLOW_UP = "log_follow_up"
+LOG_RESPONDED = "log_responded"
+LOG_STANCE = "log_stance"
+LOG_SUMMARY = "log_summary"
+LOG_COMMITMENT = "log_commitment"
+# Log outreach: the submission's identity and what the last save said.
+LOG_KEY = "log_idempotency_key"
+LOG_SAVED = "log_saved"
+LOG_NOTICE = "log_notice"
+LOG_REPEAT = "log_repeat_notice"  # a repeat of the saved submission
+# Log outreach: a later reply.
+CORRECTION_PICK = "correction_pick"
+CORRECTION_FORM = "correction_form"
+CORRECTION_NOTICE = "correction_notice"
+REPLY_FORM = "reply_form"
+REPLY_ATTEMPT = "reply_attempt"
+REPLY_STANCE = "reply_stance"
+REPLY_SUMMARY = "reply_summary"
+REPLY_DATE = "reply_date"
+REPLY_COMMITMENT = "reply_commitment"
+REPLY_NOTICE = "reply_notice"
+
+# Follow-ups.
+FOLLOW_UP_PICK = "follow_up_pick"
+FOLLOW_UP_NOTICE = "follow_up_notice"
+
+# Officials.
+OFFICIAL_PICK = "official_pick"
+OFFICIAL_NOTICE = "official_notice"
+NEW_OFFICIAL_FORM = "new_official_form"
+EDIT_OFFICIAL_FORM = "edit_official_form"
+NEW_CONTACT_FORM = "new_contact_form"
+EDIT_CONTACT_FORM = "edit_contact_form"
+CONTACT_PICK = "contact_pick"
+ARCHIVE_FORM = "archive_form"
+SHOW_ARCHIVED = "show_archived"
+
+NoticeKind = Literal["success", "info", "warning", "error"]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message to show again on the next run (a save's confirmation)."""
+
+    kind: NoticeKind
+    text: str
+
+
+@dataclass(frozen=True)
+class SavedEntry:
+    """The last attempt this session saved: its key and the values it was saved with."""
+
+    key: str
+    fingerprint: tuple[object, ...]
+    attempt_id: int
+
+
+def get(key: str, default: Any = None) -> Any:
+    return st.session_state.get(key, default)
+
+
+def put(key: str, value: Any) -> None:
+    st.session_state[key] = value
+
+
+def drop(*keys: str) -> None:
+    for key in keys:
+        st.session_state.pop(key, None)
+
+
+def pending_target() -> tuple[int, int] | None:
+    value = st.session_state.get(PENDING_TARGET)
+    if isinstance(value, tuple) and len(value) == 2:
+        return int(value[0]), int(value[1])
+    return None
+
+
+def notice(key: str) -> Notice | None:
+    value = st.session_state.get(key)
+    return value if isinstance(value, Notice) else None
+
+
+def saved_entry() -> SavedEntry | None:
+    value = st.session_state.get(LOG_SAVED)
+    return value if isinstance(value, SavedEntry) else None
+
+
+def field_key(form: str, field: str, scope: object = "") -> str:
+    """The widget key of ``field`` in ``form``, per record ``scope`` and fresh copy of the form."""
+    return f"{form}:{scope}:{generation(form)}:{field}"
+
+
+def generation(form: str) -> int:
+    value = st.session_state.get(f"{form}:generation", 0)
+    return value if isinstance(value, int) else 0
+
+
+def clear_form(form: str) -> None:
+    """Give ``form`` new, empty widgets on the next run (after a successful save)."""
+    st.session_state[f"{form}:generation"] = generation(form) + 1
+
+
+def field(form: str, name: str, scope: object = "") -> Any:
+    """The value of a form field, read in the form's submit callback."""
+    return st.session_state.get(field_key(form, name, scope))
