@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import streamlit as st
+from sqlalchemy.orm import Session
 
 from models import accounts
 from models.audit_queries import AUDIT_LIMIT, AuditFilter
@@ -19,10 +21,10 @@ user = guard("admin")
 st.title("Admin")
 
 
-def attempt(action: str, work: object) -> None:
+def attempt(action: str, work: Callable[[Session], object], changes: tuple[str, ...]) -> None:
     """Run an admin write, showing success or the refusal; user text never as Markdown."""
     try:
-        cache.write(work)  # type: ignore[arg-type]
+        cache.write(work, changes=changes)
     except (InvalidInput, PermissionDenied) as exc:
         render.error(str(exc))
         return
@@ -51,6 +53,7 @@ with users_tab:
                     display_name=display,
                     actor_id=user.id,
                 ),
+                (cache.PEOPLE,),
             )
     by_id = {a.id: a for a in people}
     if by_id:
@@ -69,12 +72,14 @@ with users_tab:
                 lambda s: accounts.change_role(
                     s, chosen.id, Role(new_role or chosen.role), actor_id=user.id
                 ),
+                (cache.PEOPLE,),
             )
         label = "Deactivate" if chosen.is_active else "Activate"
         if right.button(label):
             attempt(
                 f"{chosen.name}: {label.lower()}d.",
                 lambda s: accounts.set_active(s, chosen.id, not chosen.is_active, actor_id=user.id),
+                (cache.PEOPLE,),
             )
 
 with audit_tab:
@@ -107,4 +112,5 @@ with deleted_tab:
             attempt(
                 f"Restored attempt #{chosen_attempt}.",
                 lambda s: restore_attempt(s, int(chosen_attempt), actor_id=user.id),
+                (cache.ACTIVITY,),
             )

@@ -7,10 +7,12 @@ must start from the stored values.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, time
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.orm import Session
 
 from models import audit_queries
 from models.accounts import CurrentUser
@@ -107,9 +109,9 @@ def _edit_form(row: pd.Series, user: CurrentUser) -> None:
         )
 
 
-def _run(done: str, action: object) -> None:
+def _run(done: str, action: Callable[[Session], object]) -> None:
     try:
-        cache.write(action, changes=(cache.ACTIVITY,))  # type: ignore[arg-type]
+        cache.write(action, changes=(cache.ACTIVITY,))
     except (InvalidInput, PermissionDenied) as exc:
         render.error(str(exc))
         return

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from models import directory
 from models.directory import OfficialInput
 from models.localtime import WEEKDAY_NAMES, OfficeHours, all_zones, days_mask
+from models.permissions import PermissionDenied
 from models.phones import format_international
 from models.queries import ContactView, OfficialCard
 from models.text import InvalidInput
@@ -47,11 +48,16 @@ def show_notice(form: str) -> None:
     render.show_notice(_notice_key(form))
 
 
-def _attempt(form: str, action: Callable[[Session], object], success: str) -> bool:
+def _attempt(
+    form: str,
+    action: Callable[[Session], object],
+    success: str,
+    changes: tuple[str, ...] = (cache.DIRECTORY,),
+) -> bool:
     """Run a directory write; leave a notice under ``form`` saying how it went."""
     try:
-        cache.write(action)
-    except InvalidInput as exc:
+        cache.write(action, changes=changes)
+    except (InvalidInput, PermissionDenied) as exc:
         state.put(_notice_key(form), state.Notice("error", str(exc)))
         return False
     state.put(_notice_key(form), state.Notice("success", success))
@@ -99,26 +105,26 @@ def read_official(form: str, scope: object) -> OfficialInput:
     def value(name: str) -> object:
         return state.field(form, name, scope)
 
-    def text(name: str) -> str:
+    def typed(name: str) -> str:
         raw = value(name)
         return raw if isinstance(raw, str) else ""
 
     opens, closes = value("office_opens"), value("office_closes")
     days = value("office_days")
     return OfficialInput(
-        full_name=text("full_name"),
-        title=text("title"),
-        organization=text("organization"),
-        country=text("country"),
-        timezone=text("timezone") or "UTC",
-        given_name=text("given_name"),
-        patronymic=text("patronymic"),
-        family_name=text("family_name"),
+        full_name=typed("full_name"),
+        title=typed("title"),
+        organization=typed("organization"),
+        country=typed("country"),
+        timezone=typed("timezone") or "UTC",
+        given_name=typed("given_name"),
+        patronymic=typed("patronymic"),
+        family_name=typed("family_name"),
         office_days=days_mask(list(days) if isinstance(days, list) else []),
         office_opens=opens if isinstance(opens, time) else time(9, 0),
         office_closes=closes if isinstance(closes, time) else time(18, 0),
         office_hours_assumed=bool(value("hours_assumed")),
-        notes=text("notes"),
+        notes=typed("notes"),
     )
 
 
@@ -142,7 +148,8 @@ def save_official(form: str, official_id: int) -> None:
     def action(session: Session) -> None:
         directory.update_official(session, official_id, data, actor_id=acting_user_id())
 
-    _attempt(form, action, f"Saved {data.full_name.strip()}.")
+    # A corrected time zone moves the official's attempts to other local hours.
+    _attempt(form, action, f"Saved {data.full_name.strip()}.", (cache.DIRECTORY, cache.ACTIVITY))
 
 
 def draw_new_contact_fields(form: str, official_id: int) -> None:
