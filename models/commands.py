@@ -13,9 +13,9 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import rollups
 from models.audit import record_event
 from models.base import utcnow
+from models.insights import upkeep as rollups
 from models.permissions import Permission, require
 from models.tables import (
     Attempt,

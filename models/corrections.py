@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from models import rollups
 from models.audit import record_event
 from models.base import utcnow
 from models.commands import MAX_DURATION_S, NOTES_MAX, check_channel, check_not_future
+from models.insights import upkeep as rollups
 from models.permissions import Permission, require
 from models.tables import Attempt, Official
 from models.text import InvalidInput, clean_text

@@ -17,7 +17,7 @@ Decisions, measured on the 2-core reference machine:
   in per-row parameter processing (the UTC type's ``astimezone``, SQLite's
   datetime-to-text); the ORM bulk path was slower still. This path took 15 s, and
   takes about 30 s since the Insights indexes and rollups came (20 s inserting, 7 s
-  in :func:`models.rollups.rebuild_rollups`). On PostgreSQL, COPY made 200,000
+  in :func:`models.insights.upkeep.rebuild_rollups`). On PostgreSQL, COPY made 200,000
   attempts in 7-10 s against 10-14 s for the driver's executemany. :class:`_Writer`
   produces the stored forms, and a test pins them to what the column types store.
 * **Derived columns are filled as rows are made**: the reply's time, and the local
@@ -46,8 +46,8 @@ from sqlalchemy.orm import Session
 from models.audit import record_event
 from models.db import session_scope
 from models.directory import OfficialInput, add_contact_point, add_target, create_official
+from models.insights.upkeep import rebuild_rollups
 from models.localtime import zone
-from models.rollups import rebuild_rollups
 from models.seed import SEED_FILE
 from models.tables import Attempt, Campaign, CampaignTarget, ContactPoint, Official, User
 from models.text import InvalidInput

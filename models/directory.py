@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from models import rollups
 from models.audit import record_event
 from models.base import as_dict, utcnow
+from models.insights import upkeep as rollups
 from models.localtime import UnknownTimeZone, zone
 from models.permissions import Permission, require
 from models.phones import InvalidPhoneNumber, parse_phone

@@ -35,7 +35,7 @@ class Filters:
 
         ``by_time=True`` keeps SQLite from reading an index by campaign, official or
         channel, so that the time range (or the coordinator) picks the index: for the
-        few days that models/facts.py reads raw.
+        few days that models/insights/sources.py reads raw.
         """
         column = unindexed if by_time else _same
         stmt = stmt.where(Attempt.deleted_at.is_(None))

@@ -19,7 +19,7 @@ class week_start(FunctionElement[Any]):
     """The Monday (UTC) of the week an instant, or a date, falls in, as a date.
 
     Weeks are ISO weeks that start on Monday 00:00 UTC, for every user wherever they
-    sit: one bucketing for everyone. Python's twin is ``models.rollups.monday``.
+    sit: one bucketing for everyone. Python's twin is ``models.insights.upkeep.monday``.
     """
 
     type = Date()
@@ -68,7 +68,7 @@ def _utc_date_pg(element: utc_date, compiler: SQLCompiler, **kw: Any) -> str:
 class epoch_seconds(FunctionElement[Any]):
     """An instant as whole seconds since 1970-01-01 UTC, the fraction dropped.
 
-    Differences of these are what ``models.rollups.whole_seconds_between`` computes in
+    Differences of these are what ``models.insights.upkeep.whole_seconds_between`` computes in
     Python, so a delay falls in the same band whichever side computed it.
     """
 

@@ -194,7 +194,7 @@ class Attempt(Base):
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    # Derived, for the metrics (models/rollups.py keeps them right): the response's time,
+    # Derived, for the metrics (models/insights/upkeep.py keeps them right): the response's time,
     # and the weekday (0 = Monday) and hour of occurred_at in the official's own zone,
     # which SQLite cannot compute (it has no time zone database).
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -207,7 +207,7 @@ class Attempt(Base):
         Index("ix_attempts_occurred_at", "occurred_at"),
         Index("ix_attempts_campaign_official", "campaign_id", "official_id", "occurred_at"),
         Index("ix_attempts_coordinator", "coordinator_id"),
-        # Covering indexes for the figures read from the raw table (models/facts.py):
+        # Covering indexes for the figures read from the raw table (models/insights/sources.py):
         # the days at the edges of a date range, and views filtered by coordinator.
         Index("ix_attempts_facts_by_time", "occurred_at", *_FACT_COLUMNS, **_LIVE),
         Index(
@@ -324,7 +324,7 @@ class AuditEvent(Base):
     __table_args__ = (Index("ix_audit_events_occurred_at", "occurred_at"),)
 
 
-# Rollups: derived counts kept current by models/rollups.py in the same transaction as
+# Rollups: derived counts kept current by models/insights/upkeep.py in the same transaction as
 # every write that changes them, and rebuilt from the raw tables by rebuild_rollups().
 # Weeks start on Monday (UTC). Attempts, delays and hours are counted per week
 # (period_days = 7, period_start a Monday), per day (1) and over all time (0,

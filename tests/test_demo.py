@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from models.demo import DEMO_CAMPAIGN_NAME, DEMO_OFFICIALS, OUTCOME_WEIGHT, make_demo
 from models.filters import start_of_day
-from models.rollups import local_slot
+from models.insights.upkeep import local_slot
 from models.seed import seed
 from models.tables import (
     Attempt,

@@ -27,8 +27,8 @@ from streamlit.testing.v1 import AppTest
 
 from models.commands import ResponseInput
 from models.db import database_url, make_engine
-from models.definitions import DEFINITIONS
 from models.filters import Filters
+from models.insights import DEFINITIONS
 from models.tables import Official
 from models.vocab import Channel, Outcome, Stance
 from pages.ui import cache, charts, state

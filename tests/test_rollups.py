@@ -25,7 +25,7 @@ from models.corrections import AttemptEdit, delete_attempt, restore_attempt, upd
 from models.db import alembic_config, make_engine
 from models.directory import OfficialInput, add_target, update_official
 from models.filters import Filters
-from models.rollups import ROLLUP_TABLES, delay_band, local_slot, rebuild_rollups
+from models.insights.upkeep import ROLLUP_TABLES, delay_band, local_slot, rebuild_rollups
 from models.tables import Attempt, FollowUp, Official, Response
 from models.users import ensure_user
 from models.vocab import (

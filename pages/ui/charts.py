@@ -20,7 +20,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from models.definitions import SMALL_SAMPLE
+from models.insights import SMALL_SAMPLE
 
 WEEK_AXIS = alt.Axis(format="%d %b %Y", labelAngle=-40, title="Week starting Monday (UTC)")
 WEEK_OF = alt.Tooltip("yearmonthdate(week):T", title="Week of")

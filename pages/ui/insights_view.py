@@ -8,8 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from models.definitions import DEFINITIONS
-from models.insights import Headline, Period
+from models.insights import DEFINITIONS, Headline, Period
 from pages.ui import charts, render
 
 EMPTY = "No attempts match these filters."

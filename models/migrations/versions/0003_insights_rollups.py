@@ -2,7 +2,7 @@
 
 The new columns are filled for existing rows: the local weekday and hour in Python (SQLite
 has no time zone database) and everything else by the same SQL as
-``models.rollups.rebuild_rollups``. Indexes are made after the backfill, which is faster.
+``models.insights.upkeep.rebuild_rollups``. Indexes are made after the backfill, which is faster.
 
 Revision ID: 0003
 Revises: 0002
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from models.rollups import rebuild_rollups, refresh_local_times
+from models.insights.upkeep import rebuild_rollups, refresh_local_times
 
 revision: str = "0003"
 down_revision: str | None = "0002"

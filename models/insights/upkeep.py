@@ -30,7 +30,7 @@ from sqlalchemy import Table, bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from models.rollup_sql import (
+from models.insights.counting import (
     _ATTEMPTS,
     _DELAYS,
     _FOLLOW_UPS,

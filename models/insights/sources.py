@@ -39,8 +39,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from models import rollups
 from models.filters import Filters
+from models.insights import upkeep as rollups
 from models.tables import FollowUp
 
 ONE_WEEK = timedelta(days=7)

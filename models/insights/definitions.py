@@ -1,7 +1,7 @@
 """What each Insights figure means, in one line each: the page and the docs show this text.
 
 Each line says the numerator, the denominator and what is left out, in DESIGN.md's
-terms. ``models/insights.py`` computes exactly these.
+terms. ``models/insights/figures.py`` computes exactly these.
 """
 
 from __future__ import annotations

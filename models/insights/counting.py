@@ -3,8 +3,8 @@
 Weeks start on Monday 00:00 UTC; a time to response falls in one of the bands of
 :data:`DELAY_BOUNDS`; the local weekday and hour are the official's. Each rollup's
 counting is a grouped SELECT over the raw tables (:func:`attempt_counts` and the
-others), used both by :func:`rebuild_rollups` and by ``models/facts.py`` for the days a
-rollup cannot answer, so the two can never count differently. ``models/rollups.py``
+others), used both by :func:`rebuild_rollups` and by ``models/insights/sources.py`` for the days a
+rollup cannot answer, so the two can never count differently. ``models/insights/upkeep.py``
 keeps the tables current write by write.
 """
 

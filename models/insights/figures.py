@@ -1,10 +1,10 @@
 """The Insights figures: each honours the shared filters, counts in SQL, returns a small value.
 
-Counting happens in the database over ``models/facts.py`` (rollup rows of whole weeks,
+Counting happens in the database over ``models/insights/sources.py`` (rollup rows of whole weeks,
 or of all time less the weeks outside the range, plus the days at its edges); only
 arithmetic on the few aggregated rows (rates, intervals, shares, smoothing) happens
 here. Every frame has the same columns when it is empty.
-The definitions of the figures are in ``models/definitions.py``.
+The definitions of the figures are in ``models/insights/definitions.py``.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from sqlalchemy import BigInteger, ColumnElement, case, func, select, text, unio
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
-from models import facts
-from models.definitions import PRIOR_STRENGTH, SMALL_SAMPLE
 from models.filters import Filters, Stmt, start_of_day
+from models.insights import sources as facts
+from models.insights.definitions import PRIOR_STRENGTH, SMALL_SAMPLE
+from models.insights.upkeep import DELAY_BOUNDS, LIVE_OUTCOME_CLASSES
 from models.queries import Summary, wilson
-from models.rollups import DELAY_BOUNDS, LIVE_OUTCOME_CLASSES
 from models.sqlfuncs import unindexed, week_start
 from models.tables import Attempt, FollowUp, Official
 from models.vocab import OutcomeClass
