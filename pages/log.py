@@ -1,18 +1,25 @@
-"""Log outreach: pick whom you contacted, see their details and the script, log the attempt."""
+"""Log outreach: pick whom you contacted, see their details, history and the script, log it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date
 
 import streamlit as st
 
+from models.cadence import propose_follow_up
+from models.entries import AttemptEntry, ReplyEntry, attempt_time, save_attempt, save_reply
+from models.localtime import zone
 from models.phones import InvalidPhoneNumber
 from models.queries import ContactView, OfficialCard, Option
 from models.text import InvalidInput
 from models.vocab import CHANNEL_FOR_KIND, OUTCOMES_BY_CHANNEL, Channel, Outcome, Stance
-from pages.ui import cache, corrections_form, log_form, render, state
+from pages.ui import cache, corrections_form, history_view, log_form, render, state
 from pages.ui.guard import acting_user_id, guard
-from pages.ui.log_form import NOT_RECORDED, LogEntry, ReplyEntry
+
+# Wide bounds on purpose: a date the widget refuses would be dropped without a word, so
+# the widget takes any plausible date and the model layer refuses with a message.
+DATE_MIN = date(1000, 1, 1)
+DATE_MAX = date(9999, 12, 31)
 
 
 def apply_pending_target(campaigns: list[Option]) -> None:
@@ -22,19 +29,21 @@ def apply_pending_target(campaigns: list[Option]) -> None:
     if target is None or target[0] not in {c.id for c in campaigns}:
         return
     state.put(state.LOG_CAMPAIGN, target[0])
-    state.put(state.LOG_OFFICIAL, target[1])
+    state.put(log_form.official_key(target[0]), target[1])
     log_form.start_new_entry()
 
 
 def pick(label: str, options: list[Option], key: str) -> int:
+    """A selectbox of ``options`` (type to search); the chosen id."""
     labels = {o.id: o.label for o in options}
+    if state.get(key) not in labels:
+        state.drop(key)  # an id from another campaign, or deleted: take the first
     value = st.selectbox(
         label,
         list(labels),
         format_func=lambda i: labels.get(i, f"#{i}"),
         key=key,
         on_change=log_form.start_new_entry,
-        persist_state="session",
     )
     return int(value) if value is not None else options[0].id
 
@@ -46,58 +55,103 @@ def contacts_for(card: OfficialCard, channel: Channel) -> dict[int, str]:
         key=lambda c: not c.is_primary,
     )
     choices = {c.id: render.contact_option(c) for c in matching}
-    choices[NOT_RECORDED] = "— not recorded —"
+    choices[log_form.NOT_RECORDED] = "— not recorded —"
     return choices
 
 
-def draw_form(campaign_id: int, card: OfficialCard, channel: Channel) -> LogEntry | None:
-    """The attempt form; the entry typed when "Log attempt" was pressed, else None."""
+def outcomes_for(channel: Channel) -> list[Outcome]:
+    """The outcomes a channel allows, grouped by class (no contact, delivered, reached, refused)."""
+    classes = list(dict.fromkeys(o.outcome_class for o in Outcome))
+    return sorted(OUTCOMES_BY_CHANNEL[channel], key=lambda o: classes.index(o.outcome_class))
+
+
+def draw_form(
+    campaign_id: int, card: OfficialCard, channel: Channel, outcome: Outcome | None, own_zone: str
+) -> AttemptEntry | None:
+    """The attempt form; what it held when "Log attempt" was pressed, else None."""
     contacts = contacts_for(card, channel)
+    now = log_form.now_utc()
+    proposed = None
+    if outcome is not None:
+        local_today = now.astimezone(zone(card.timezone)).date()
+        proposed = propose_follow_up(outcome.outcome_class, local_today, card.country)
+    own_today = now.astimezone(zone(own_zone)).date()
+    key = log_form.field_key
     with st.form(state.LOG_FORM, clear_on_submit=False, enter_to_submit=False):
-        left, right = st.columns(2)
-        contact = left.selectbox(
-            "Contact used", list(contacts), format_func=contacts.__getitem__, key=state.LOG_CONTACT
+        main, details = st.columns([3, 2])
+        notes = main.text_area("Notes", key=key(state.LOG_NOTES), placeholder="What was said")
+        follow_up_on = main.date_input(
+            "Follow up on",
+            value=proposed,
+            min_value=DATE_MIN,
+            max_value=DATE_MAX,
+            format="YYYY-MM-DD",
+            key=log_form.follow_up_key(card.id, outcome),
+            help="Proposed from the outcome, in business days where the official sits. "
+            "Clear it for no follow-up.",
         )
-        outcome = right.selectbox(
-            "Outcome",
-            OUTCOMES_BY_CHANNEL[channel],
-            format_func=lambda o: f"{o} · {o.outcome_class}",
-            key=state.LOG_OUTCOME,
+        submitted = main.form_submit_button("Log attempt", type="primary")
+        contact = details.selectbox(
+            "Contact used",
+            list(contacts),
+            format_func=contacts.__getitem__,
+            key=log_form.contact_key(card.id, channel),
         )
-        duration = left.number_input(
+        day = details.date_input(
+            "When",
+            value=own_today,
+            min_value=DATE_MIN,
+            max_value=DATE_MAX,
+            format="YYYY-MM-DD",
+            key=key(state.LOG_WHEN_DAY),
+            help=f"The day, in your time ({own_zone}).",
+        )
+        at = details.time_input(
+            "At (your time)",
+            value=None,
+            step=60,
+            key=key(state.LOG_WHEN_TIME),
+            help="Leave empty for now; an earlier call needs its time.",
+        )
+        duration = details.number_input(
             "Duration (seconds)",
             min_value=0,
             max_value=86_400,
             step=1,
             value=None,
-            key=state.LOG_DURATION,
+            key=key(state.LOG_DURATION),
         )
-        follow_up_on = right.date_input(
-            "Follow up on", value=None, format="YYYY-MM-DD", key=state.LOG_FOLLOW_UP
-        )
-        notes = st.text_area("Notes", key=state.LOG_NOTES)
-        responded = st.checkbox("They responded on substance", key=state.LOG_RESPONDED)
-        left, right = st.columns(2)
-        stance = left.selectbox(
+        responded = details.checkbox("They responded on substance", key=key(state.LOG_RESPONDED))
+        stance = details.selectbox(
             "Stance",
             list(Stance),
             index=None,
             placeholder="Pick the stance they took",
-            key=state.LOG_STANCE,
+            key=key(state.LOG_STANCE),
         )
-        commitment_on = right.date_input(
-            "Commitment date", value=None, format="YYYY-MM-DD", key=state.LOG_COMMITMENT
+        commitment_on = details.date_input(
+            "Commitment date",
+            value=None,
+            min_value=DATE_MIN,
+            max_value=DATE_MAX,
+            format="YYYY-MM-DD",
+            key=key(state.LOG_COMMITMENT),
         )
-        summary = st.text_area("Response summary", key=state.LOG_SUMMARY, height=80)
-        submitted = st.form_submit_button("Log attempt", type="primary")
-    if not submitted or outcome is None:
+        summary = details.text_area("Response summary", key=key(state.LOG_SUMMARY), height=80)
+    if not submitted:
         return None
-    return LogEntry(
+    try:
+        occurred_at = attempt_time(day or own_today, at, own_zone, now)
+    except InvalidInput as exc:
+        render.error(str(exc))
+        return None
+    return AttemptEntry(
         campaign_id=campaign_id,
         official_id=card.id,
         channel=channel,
-        contact_point_id=None if contact in (None, NOT_RECORDED) else int(contact),
-        outcome=Outcome(outcome),
+        contact_point_id=None if contact in (None, log_form.NOT_RECORDED) else int(contact),
+        outcome=outcome,
+        occurred_at=occurred_at,
         duration_s=None if duration is None else int(duration),
         notes=notes,
         follow_up_on=follow_up_on,
@@ -109,14 +163,15 @@ def draw_form(campaign_id: int, card: OfficialCard, channel: Channel) -> LogEntr
     )
 
 
-def submit(entry: LogEntry, official_name: str) -> None:
+def submit(entry: AttemptEntry, card: OfficialCard, own_zone: str) -> None:
     """Save ``entry`` once; on bad input say why and keep everything typed."""
     fingerprint = entry.fingerprint()
     key = log_form.choose_key(log_form.ensure_key(), state.saved_entry(), fingerprint)
     state.put(state.LOG_KEY, key)
+    now = log_form.now_utc()
     try:
         result = cache.write(
-            lambda session: log_form.save(session, entry, key),
+            lambda session: save_attempt(session, entry, idempotency_key=key, now_utc=now),
             changes=(cache.ACTIVITY,),
             campaign_id=entry.campaign_id,
         )
@@ -124,7 +179,14 @@ def submit(entry: LogEntry, official_name: str) -> None:
         state.drop(state.LOG_NOTICE, state.LOG_REPEAT)
         render.error(str(exc))
         return
-    notice = log_form.confirmation(result, entry, official_name)
+    notice = log_form.confirmation(
+        result,
+        entry,
+        card.full_name,
+        occurred_at=entry.occurred_at or now,
+        own_zone=own_zone,
+        official_zone=card.timezone,
+    )
     if result.created:
         state.put(state.LOG_SAVED, state.SavedEntry(key, fingerprint, result.attempt_id))
         state.put(state.LOG_NOTICE, notice)
@@ -143,7 +205,7 @@ def draw_reply(campaign_id: int, official_id: int) -> None:
             st.caption("No attempt to this official in this campaign is waiting for a reply.")
             return
         labels = {o.id: o.label for o in options}
-        today = datetime.now(UTC).date()
+        today = log_form.now_utc().date()
         with st.form(state.REPLY_FORM):
             attempt_id = st.selectbox(
                 "Attempt answered",
@@ -162,13 +224,16 @@ def draw_reply(campaign_id: int, official_id: int) -> None:
             received_on = right.date_input(
                 "Received on",
                 value=today,
-                max_value=today,
+                min_value=DATE_MIN,
+                max_value=DATE_MAX,
                 format="YYYY-MM-DD",
                 key=state.REPLY_DATE,
             )
             commitment_on = left.date_input(
                 "Reply commitment date",
                 value=None,
+                min_value=DATE_MIN,
+                max_value=DATE_MAX,
                 format="YYYY-MM-DD",
                 key=state.REPLY_COMMITMENT,
             )
@@ -179,22 +244,18 @@ def draw_reply(campaign_id: int, official_id: int) -> None:
             int(attempt_id),
             None if stance is None else Stance(stance),
             summary,
-            received_on,
+            received_on or today,
             commitment_on,
             acting_user_id(),
         )
-        save_reply(entry)
+        record_reply(entry)
 
 
-def save_reply(entry: ReplyEntry) -> None:
-    attempt_at = cache.attempt_time(entry.attempt_id)
-    if attempt_at is None:
-        render.error("That attempt no longer exists.")
-        return
-    now = datetime.now(UTC)
+def record_reply(entry: ReplyEntry) -> None:
+    now = log_form.now_utc()
     try:
         cache.write(
-            lambda session: log_form.save_reply(session, entry, attempt_at, now),
+            lambda session: save_reply(session, entry, now_utc=now),
             changes=(cache.ACTIVITY,),
         )
     except InvalidInput as exc:
@@ -218,8 +279,9 @@ if not campaigns:
     )
     st.stop()
 apply_pending_target(campaigns)
+own_zone = history_view.coordinator_zone(st.context.timezone)
 
-top = st.columns(3)
+top = st.columns(2)
 with top[0]:
     campaign_id = pick("Campaign", campaigns, state.LOG_CAMPAIGN)
 officials = cache.official_options(campaign_id)
@@ -227,19 +289,20 @@ with top[1]:
     if not officials:
         st.info("This campaign has no target officials yet.")
         st.stop()
-    official_id = pick("Official", officials, state.LOG_OFFICIAL)
-with top[2]:
-    channel = Channel(
-        st.selectbox(
-            "Channel",
-            list(Channel),
-            format_func=str,
-            key=state.LOG_CHANNEL,
-            on_change=log_form.start_new_entry,
-            persist_state="session",
-        )
-        or Channel.PHONE
+    official_id = pick("Official", officials, log_form.official_key(campaign_id))
+channel = Channel(
+    st.segmented_control(
+        "Channel",
+        list(Channel),
+        default=Channel.PHONE,
+        required=True,
+        format_func=str,
+        key=state.LOG_CHANNEL,
+        on_change=log_form.start_new_entry,
+        wrap=True,
     )
+    or Channel.PHONE
+)
 
 card = cache.official_card(official_id)
 campaign = cache.campaign_view(campaign_id)
@@ -249,26 +312,37 @@ if card is None or campaign is None:
 
 details, script = st.columns([2, 3])
 with details:
-    render.official_details(card, datetime.now(UTC))
+    render.official_details(card, log_form.now_utc())
 with script, st.expander("Call script", expanded=True):
     st.markdown(campaign.call_script or "_This campaign has no call script yet._")
 
 log_form.ensure_key()
-entry = draw_form(campaign_id, card, channel)
-if entry is not None:
-    submit(entry, card.full_name)
-render.show_notice(state.LOG_NOTICE)
-render.show_notice(state.LOG_REPEAT)
-if state.saved_entry() is not None:
-    st.button("Log another attempt", on_click=log_form.log_another)
-
-draw_reply(campaign_id, official_id)
-
-st.subheader("Recent attempts")
-recent = cache.recent_attempts(campaign_id, official_id)
-if recent.empty:
-    st.caption("No attempts to this official in this campaign yet.")
-else:
-    render.table(recent)
+entry_side, history_side = st.columns([3, 2])
+with entry_side:
+    picked = st.pills(
+        "Outcome",
+        outcomes_for(channel),
+        format_func=str,
+        key=log_form.outcome_key(channel),
+        help="No contact · delivered · reached · refused, in that order.",
+        wrap=True,
+    )
+    outcome = None if picked is None else Outcome(picked)
+    drawn = draw_form(campaign_id, card, channel, outcome, own_zone)
+    if drawn is not None:
+        submit(drawn, card, own_zone)
+    render.show_notice(state.LOG_NOTICE)
+    render.show_notice(state.LOG_REPEAT)
+    if state.saved_entry() is not None:
+        st.button("Log another attempt", on_click=log_form.log_another)
+    draw_reply(campaign_id, official_id)
+with history_side:
+    st.subheader("Call history")
+    history_view.draw(
+        cache.attempt_history(official_id, campaign_id),
+        own_zone=own_zone,
+        official_zone=card.timezone,
+        empty="No attempts to this official in this campaign yet.",
+    )
 
 corrections_form.draw(campaign_id, official_id, user)

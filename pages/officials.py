@@ -8,12 +8,20 @@ import streamlit as st
 
 from models.permissions import Permission
 from models.queries import OfficialCard
-from pages.ui import auth, cache, directory_forms, render, state
+from pages.ui import auth, cache, directory_forms, history_view, render, state
 from pages.ui.guard import guard
 
 
 def draw_official(card: OfficialCard, *, can_edit: bool) -> None:
     render.official_details(card, datetime.now(UTC))
+    with st.expander("Call history", expanded=not can_edit):
+        history_view.draw(
+            cache.attempt_history(card.id),
+            own_zone=history_view.coordinator_zone(st.context.timezone),
+            official_zone=card.timezone,
+            empty="No attempts to this official yet.",
+            show_campaign=True,
+        )
     if not can_edit:
         return  # managing the directory is for admins
     edit, contacts, add, archive = st.tabs(

@@ -28,9 +28,10 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from models import exports, insights, queries
+from models import exports, history, insights, queries
 from models.db import database_url, make_engine, migrate, session_scope
 from models.filters import Filters
+from models.history import PastAttempt
 from models.queries import CampaignView, OfficialCard, Option, Summary
 
 T = TypeVar("T")
@@ -200,13 +201,14 @@ def officials_directory(*, include_archived: bool = False) -> pd.DataFrame:
 
 
 @_activity
-def _recent_attempts(url: str, campaign_id: int, official_id: int) -> pd.DataFrame:
+def _attempt_history(url: str, official_id: int, campaign_id: int | None) -> list[PastAttempt]:
     with _reading(url) as session:
-        return queries.recent_attempts(session, campaign_id=campaign_id, official_id=official_id)
+        return history.attempt_history(session, official_id=official_id, campaign_id=campaign_id)
 
 
-def recent_attempts(campaign_id: int, official_id: int) -> pd.DataFrame:
-    return _recent_attempts(database_url(), campaign_id, official_id)
+def attempt_history(official_id: int, campaign_id: int | None = None) -> list[PastAttempt]:
+    """The latest attempts to an official (in one campaign, or in all), notes included."""
+    return _attempt_history(database_url(), official_id, campaign_id)
 
 
 @_activity
