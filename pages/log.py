@@ -77,7 +77,7 @@ def draw_form(
         proposed = propose_follow_up(outcome.outcome_class, local_today, card.country)
     own_today = now.astimezone(zone(own_zone)).date()
     key = log_form.field_key
-    with st.form(state.LOG_FORM, clear_on_submit=False, enter_to_submit=False):
+    with st.form(state.LOG_FORM, clear_on_submit=False, enter_to_submit=True):
         main, details = st.columns([3, 2])
         notes = main.text_area("Notes", key=key(state.LOG_NOTES), placeholder="What was said")
         follow_up_on = main.date_input(
@@ -87,10 +87,12 @@ def draw_form(
             max_value=DATE_MAX,
             format="YYYY-MM-DD",
             key=log_form.follow_up_key(card.id, outcome),
-            help="Proposed from the outcome, in business days where the official sits. "
-            "Clear it for no follow-up.",
         )
         submitted = main.form_submit_button("Log attempt", type="primary")
+        main.caption(
+            "Follow up on is proposed from the outcome, in business days where the official "
+            "sits; clear it for no follow-up. Ctrl+Enter in Notes logs the attempt."
+        )
         contact = details.selectbox(
             "Contact used",
             list(contacts),
@@ -310,21 +312,14 @@ if card is None or campaign is None:
     st.warning("That official or campaign no longer exists; pick again.")
     st.stop()
 
-details, script = st.columns([2, 3])
-with details:
-    render.official_details(card, log_form.now_utc())
-with script, st.expander("Call script", expanded=True):
-    st.markdown(campaign.call_script or "_This campaign has no call script yet._")
-
 log_form.ensure_key()
-entry_side, history_side = st.columns([3, 2])
+entry_side, info_side = st.columns([3, 2])
 with entry_side:
     picked = st.pills(
         "Outcome",
         outcomes_for(channel),
         format_func=str,
         key=log_form.outcome_key(channel),
-        help="No contact · delivered · reached · refused, in that order.",
         wrap=True,
     )
     outcome = None if picked is None else Outcome(picked)
@@ -336,7 +331,11 @@ with entry_side:
     if state.saved_entry() is not None:
         st.button("Log another attempt", on_click=log_form.log_another)
     draw_reply(campaign_id, official_id)
-with history_side:
+with info_side:
+    # After the form in the page, so the tab order runs through the form first.
+    render.official_details(card, log_form.now_utc())
+    with st.expander("Call script", expanded=True):
+        st.markdown(campaign.call_script or "_This campaign has no call script yet._")
     st.subheader("Call history")
     history_view.draw(
         cache.attempt_history(official_id, campaign_id),

@@ -57,6 +57,14 @@ def choose(page: Page, label: str, option: str | re.Pattern[str]) -> None:
     page.get_by_role("option", name=option).click()
 
 
+def segment(page: Page, group: str, option: str) -> None:
+    """Click ``option`` of the one-click choices (pills, segments) labelled ``group``."""
+    radio = page.get_by_role("radiogroup", name=group).get_by_role("radio", name=option, exact=True)
+    radio.click()
+    expect(radio).to_have_attribute("aria-checked", "true")
+    wait_idle(page)
+
+
 def no_exception(page: Page) -> None:
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
@@ -106,9 +114,8 @@ def log_first_call(page: Page) -> None:
     phone = page.get_by_role("link", name="+1 212-861-4900", exact=True)
     expect(phone).to_have_attribute("href", "tel:+12128614900")
     expect(page.get_by_text(re.compile(r"\b(open|closed) now\b"))).to_be_visible()
-    choose(page, "Channel", "phone")
-    wait_idle(page)
-    choose(page, "Outcome", "spoke to staff · reached")
+    segment(page, "Channel", "phone")
+    segment(page, "Outcome", "spoke to staff")
     page.get_by_label("Notes", exact=True).fill(FIRST_NOTES)
     page.get_by_role("button", name="Log attempt", exact=True).click()
     expect(page.get_by_text(re.compile(r"Saved attempt #1\b"))).to_be_visible()
@@ -126,6 +133,7 @@ def log_second_call_with_double_click(page: Page) -> None:
     another.click()
     expect(another).to_have_count(0)
     wait_idle(page)
+    segment(page, "Outcome", "busy")
     page.get_by_label("Notes", exact=True).fill(SECOND_NOTES)
     double_click_submit(page)
     expect(page.get_by_text(re.compile(r"(Saved|Already saved as) attempt #2\b"))).to_be_visible()
