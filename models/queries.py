@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from models.filters import Filters
+from models.filters import ATTEMPTS, Filters
 from models.localtime import OfficeHours
 from models.sqlfuncs import week_start
 from models.tables import (
@@ -291,13 +291,14 @@ def summary(session: Session, filters: Filters) -> Summary:
     """Counts behind the headline rates (DESIGN.md's definitions) for the filtered attempts."""
     contacted = case((Attempt.outcome_class.in_([OutcomeClass.REACHED, OutcomeClass.REFUSED]), 1))
     delivered = case((Attempt.outcome_class != OutcomeClass.NO_CONTACT, 1))
-    stmt = filters.apply(
+    stmt = filters.narrow(
         select(
             func.count(Attempt.id),
             func.count(contacted),
             func.count(delivered),
             func.count(Response.id),
-        ).outerjoin(Response, Response.attempt_id == Attempt.id)
+        ).outerjoin(Response, Response.attempt_id == Attempt.id),
+        ATTEMPTS,
     )
     row = session.execute(stmt).one()
     return Summary(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
@@ -307,8 +308,11 @@ def attempts_by_week_channel(session: Session, filters: Filters) -> pd.DataFrame
     """Columns ``week, channel, attempts``: attempts per UTC week (Monday) and channel."""
     week = week_start(Attempt.occurred_at).label("week")
     stmt = (
-        filters.apply(
-            select(week, Attempt.channel.label("channel"), func.count(Attempt.id).label("attempts"))
+        filters.narrow(
+            select(
+                week, Attempt.channel.label("channel"), func.count(Attempt.id).label("attempts")
+            ),
+            ATTEMPTS,
         )
         .group_by(week, Attempt.channel)
         .order_by(week, Attempt.channel)
@@ -324,12 +328,13 @@ def response_rate_by_week(session: Session, filters: Filters) -> pd.DataFrame:
     """
     week = week_start(Attempt.occurred_at).label("week")
     stmt = (
-        filters.apply(
+        filters.narrow(
             select(
                 week,
                 func.count(Attempt.id).label("attempts"),
                 func.count(Response.id).label("responded"),
-            ).outerjoin(Response, Response.attempt_id == Attempt.id)
+            ).outerjoin(Response, Response.attempt_id == Attempt.id),
+            ATTEMPTS,
         )
         .group_by(week)
         .order_by(week)

@@ -20,10 +20,10 @@ from sqlalchemy import BigInteger, ColumnElement, case, func, select, text, unio
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
-from models.filters import Filters, Stmt, start_of_day
+from models.filters import ATTEMPTS, FilterColumns, Filters, start_of_day
 from models.insights import sources as facts
+from models.insights.counting import DELAY_BOUNDS, LIVE_OUTCOME_CLASSES
 from models.insights.definitions import PRIOR_STRENGTH, SMALL_SAMPLE
-from models.insights.upkeep import DELAY_BOUNDS, LIVE_OUTCOME_CLASSES
 from models.queries import Summary, wilson
 from models.sqlfuncs import unindexed, week_start
 from models.tables import Attempt, FollowUp, Official
@@ -50,6 +50,14 @@ OFFICIAL_COLUMNS = [
 ]  # fmt: skip
 OUTCOME_MIX_COLUMNS = ["channel", "outcome", "outcome_class", "attempts", "share"]
 HOUR_COLUMNS = ["weekday", "hour", "attempts", "live_contacts", "rate", "smoothed_rate"]
+
+# The follow-ups open at an instant, by campaign, official and assignee. Unindexed: the
+# range on completed_at (ix_follow_ups_open_at) is what narrows.
+_OPEN = FilterColumns(
+    campaign=unindexed(FollowUp.campaign_id),
+    official=unindexed(FollowUp.official_id),
+    coordinator=FollowUp.assignee_id,
+)
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -99,6 +107,8 @@ class Period:
 
 @dataclass(frozen=True)
 class Headline:
+    """The tiles: this period, and the period of the same length just before."""
+
     current: Period
     previous: Period | None  # None when the date range has no start
 
@@ -177,25 +187,15 @@ def _open_follow_ups(
     # Checked once, through ix_follow_ups_created_at: before the first follow-up there is
     # nothing to count, however many were completed since.
     first = select(func.min(FollowUp.created_at)).scalar_subquery()
+    counts = select(func.count().label("n"), func.count(_when(overdue)).label("late"))
     parts = [
-        _scoped(select(func.count().label("n"), func.count(_when(overdue)).label("late")), filters)
+        filters.narrow(counts, _OPEN)
         .where(unindexed(FollowUp.created_at) <= at, still_open, first <= at)
         for still_open in (FollowUp.completed_at.is_(None), FollowUp.completed_at > at)
     ]  # fmt: skip
     both = union_all(*parts).subquery()
     row = session.execute(select(_total(both.c.n), _total(both.c.late))).one()
     return row[0] or 0, row[1] or 0
-
-
-def _scoped(stmt: Stmt, filters: Filters) -> Stmt:
-    # Unindexed: the range on completed_at (ix_follow_ups_open_at) is what narrows.
-    if filters.campaign_ids:
-        stmt = stmt.where(unindexed(FollowUp.campaign_id).in_(filters.campaign_ids))
-    if filters.official_ids:
-        stmt = stmt.where(unindexed(FollowUp.official_id).in_(filters.official_ids))
-    if filters.coordinator_ids:
-        stmt = stmt.where(FollowUp.assignee_id.in_(filters.coordinator_ids))
-    return stmt
 
 
 @_small_reads
@@ -293,7 +293,9 @@ def _first(
     A walk along ``ix_attempts_official_time`` or ``ix_attempts_official_response``
     that stops at the first attempt passing the filters.
     """
-    stmt = filters.apply(select(column)).where(Attempt.official_id == official, column.is_not(None))
+    stmt = filters.narrow(select(column), ATTEMPTS).where(
+        Attempt.official_id == official, column.is_not(None)
+    )
     if live_only:
         stmt = stmt.where(Attempt.outcome_class.in_(LIVE_OUTCOME_CLASSES))
     if column is Attempt.responded_at and filters.date_from is not None:
