@@ -9,7 +9,9 @@ The public surface, for pages, ``cli.py``, the benchmark and the tests:
 
 The write side (:mod:`models.insights.upkeep`, one function per domain event) is for the
 model layer's own writers; its counting SQL lives in :mod:`models.insights.counting` and
-the rows each figure reads in :mod:`models.insights.sources`.
+the rows each figure reads in :mod:`models.insights.sources`. The tests hold the figures
+equal to :mod:`models.insights.reference`, a few of them counted straight from the raw
+attempts.
 """
 
 from models.insights.counting import rebuild_rollups
@@ -23,6 +25,7 @@ from models.insights.figures import (
     WEEK_CHANNEL_COLUMNS,
     Headline,
     Period,
+    Summary,
     attempts_by_week_channel,
     best_time_to_call,
     follow_ups_by_week,
@@ -32,12 +35,13 @@ from models.insights.figures import (
     per_official,
     response_rate_by_week,
     summary,
+    wilson,
 )
 
 __all__ = [
     "DEFINITIONS", "FOLLOW_UP_WEEK_COLUMNS", "HOUR_COLUMNS", "OFFICIAL_COLUMNS",
     "OUTCOME_MIX_COLUMNS", "PRIOR_STRENGTH", "RESPONSE_WEEK_COLUMNS", "SMALL_SAMPLE",
-    "WEEK_CHANNEL_COLUMNS", "Headline", "Period", "attempts_by_week_channel",
+    "WEEK_CHANNEL_COLUMNS", "Headline", "Period", "Summary", "attempts_by_week_channel",
     "best_time_to_call", "follow_ups_by_week", "headline", "median_band", "outcome_mix",
-    "per_official", "rebuild_rollups", "response_rate_by_week", "summary",
+    "per_official", "rebuild_rollups", "response_rate_by_week", "summary", "wilson",
 ]  # fmt: skip

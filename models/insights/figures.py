@@ -10,6 +10,7 @@ The definitions of the figures are in ``models/insights/definitions.py``.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -24,7 +25,6 @@ from models.filters import ATTEMPTS, FilterColumns, Filters, start_of_day
 from models.insights import sources as facts
 from models.insights.counting import DELAY_BOUNDS, LIVE_OUTCOME_CLASSES
 from models.insights.definitions import PRIOR_STRENGTH, SMALL_SAMPLE
-from models.queries import Summary, wilson
 from models.sqlfuncs import unindexed, week_start
 from models.tables import Attempt, FollowUp, Official
 from models.vocab import OutcomeClass
@@ -35,6 +35,7 @@ BAND_LABELS: tuple[str, ...] = (
     "7–14 days", "14–30 days", "30 days or more",
 )  # fmt: skip
 assert len(BAND_LABELS) == len(DELAY_BOUNDS) + 1
+WILSON_Z = 1.959964  # two-sided 95%
 
 WEEK_CHANNEL_COLUMNS = ["week", "channel", "attempts"]
 RESPONSE_WEEK_COLUMNS = [
@@ -113,6 +114,28 @@ class Headline:
     previous: Period | None  # None when the date range has no start
 
 
+@dataclass(frozen=True)
+class Summary:
+    """The counts behind the headline rates, for Reports and the reference checks."""
+
+    attempts: int
+    contacted: int
+    delivered: int
+    responded: int
+
+    @property
+    def contact_rate(self) -> float | None:
+        return self.contacted / self.attempts if self.attempts else None
+
+    @property
+    def delivery_rate(self) -> float | None:
+        return self.delivered / self.attempts if self.attempts else None
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.responded / self.attempts if self.attempts else None
+
+
 @_small_reads
 def headline(session: Session, filters: Filters, *, now: datetime) -> Headline:
     """The tiles for ``filters`` and for the period of the same length just before."""
@@ -143,7 +166,7 @@ def _period(
 
 @_small_reads
 def summary(session: Session, filters: Filters) -> Summary:
-    """The counts of ``queries.summary``, read from the rollups."""
+    """The counts of ``reference.summary``, read from the rollups."""
     f = facts.attempt_totals(session, filters)
     contacted = f.c.outcome_class.in_(LIVE_OUTCOME_CLASSES)
     delivered = f.c.outcome_class != OutcomeClass.NO_CONTACT
@@ -361,6 +384,17 @@ def _when(condition: ColumnElement[bool], value: Any = 1) -> Any:
 
 def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
+
+
+def wilson(successes: int, n: int, z: float = WILSON_Z) -> tuple[float, float]:
+    """The Wilson score interval for a proportion; (0, 1) when ``n`` is 0."""
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _with_rates(frame: pd.DataFrame, part: str, rate: str) -> pd.DataFrame:

@@ -31,7 +31,8 @@ from sqlalchemy.orm import Session
 from models import exports, insights, queries
 from models.db import database_url, make_engine, migrate, session_scope
 from models.filters import Filters
-from models.queries import CampaignView, OfficialCard, Option, Summary
+from models.insights import Summary
+from models.queries import CampaignView, OfficialCard, Option
 
 T = TypeVar("T")
 
