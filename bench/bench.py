@@ -37,6 +37,7 @@ from naive import naive_page  # noqa: E402
 from sqlalchemy import make_url, text  # noqa: E402
 
 from models.db import make_engine  # noqa: E402
+from models.filters import Filters  # noqa: E402
 
 MIB = 1024 * 1024
 
@@ -209,6 +210,9 @@ def main() -> int:
     )
     plans = page.write_plans(full.statements, OUT / f"plans-{backend}.txt")
     report.add("query plans written", f"{len(full.statements)}", plans)
+    print("\nEach figure through the model, all history, uncached, medians:")
+    for key, seconds in page.figure_times(Filters(date_from=first, date_to=today), today).items():
+        report.add(f"  {key}", median_ms(seconds))
 
     print("\nWrites and exports:")
     logging_bench(url, report, scale)

@@ -20,6 +20,8 @@ from streamlit.testing.v1 import AppTest
 from models import accounts
 from models.db import make_engine, session_scope
 from models.demo import DEMO_CAMPAIGN_NAME
+from models.filters import Filters
+from models.insights import FIGURES
 from models.tables import Attempt, Campaign
 from models.vocab import Role
 from pages.ui import state
@@ -92,7 +94,21 @@ class PageBench:
         problems = [e.value for e in at.exception]
         if problems or not at.metric:
             raise SystemExit(f"the Insights page failed: {problems or 'no tiles'}")
+        drawn = len(list(at.get("vega_lite_chart")))
+        if drawn != len(FIGURES):  # a page that skips a figure would look fast
+            raise SystemExit(f"the Insights page drew {drawn} of {len(FIGURES)} figures")
         return at
+
+    def figure_times(self, filters: Filters, today: date) -> dict[str, list[float]]:
+        """Seconds each figure's query takes through the model, uncached, per repeat."""
+        times: dict[str, list[float]] = {figure.key: [] for figure in FIGURES}
+        for _ in range(self.repeats):
+            for figure in FIGURES:
+                with session_scope(self.engine, write=False) as session:
+                    started = time.perf_counter()
+                    figure.query(session, filters, today)
+                    times[figure.key].append(time.perf_counter() - started)
+        return times
 
     def measure(self, params: dict[str, str]) -> Timings:
         """Uncached (every st.cache_data cleared) then cached reruns, ``repeats`` times."""

@@ -25,7 +25,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from models.audit import record_event
-from models.filters import Filters
+from models.filters import ATTEMPTS, Filters
 from models.permissions import Permission, require
 from models.queries import contact_points_frame
 from models.tables import Attempt, Campaign, FollowUp, Official, Response, User
@@ -213,7 +213,7 @@ def _attempts_select(filters: Filters) -> Select[Any]:
         .outerjoin(follow_up, follow_up.c.attempt_id == Attempt.id)
         .order_by(Attempt.occurred_at, Attempt.id)
     )
-    return filters.apply(stmt)
+    return filters.narrow(stmt, ATTEMPTS)
 
 
 def _attempt_cells(row: Any) -> list[str]:

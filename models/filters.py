@@ -6,13 +6,45 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select
+from sqlalchemy.orm import QueryableAttribute
 
-from models.sqlfuncs import unindexed
 from models.tables import Attempt
 from models.vocab import Channel
 
 Stmt = TypeVar("Stmt", bound=Select[*tuple[Any, ...]])
+Column = ColumnElement[Any] | QueryableAttribute[Any]
+
+
+@dataclass(frozen=True)
+class FilterColumns:
+    """Which column of a source each filter narrows.
+
+    None: the source has no such column, and that filter leaves it alone (its reader
+    decides what the filter means there). ``time`` is a UTC timestamp, kept within
+    [date_from 00:00, date_to + 1 day 00:00); ``day`` is a date, kept within
+    [date_from, date_to]; rows with a ``deleted_at`` are left out. A column may be given
+    as ``sqlfuncs.unindexed(...)`` to steer SQLite's choice of index.
+    """
+
+    deleted_at: Column | None = None
+    time: Column | None = None
+    day: Column | None = None
+    campaign: Column | None = None
+    official: Column | None = None
+    channel: Column | None = None
+    coordinator: Column | None = None
+
+
+# The attempts table: what exports, the reference counts and the per-official walks read.
+ATTEMPTS = FilterColumns(
+    deleted_at=Attempt.deleted_at,
+    time=Attempt.occurred_at,
+    campaign=Attempt.campaign_id,
+    official=Attempt.official_id,
+    channel=Attempt.channel,
+    coordinator=Attempt.coordinator_id,
+)
 
 
 @dataclass(frozen=True)
@@ -30,32 +62,30 @@ class Filters:
     channels: tuple[Channel, ...] = ()
     coordinator_ids: tuple[int, ...] = ()
 
-    def apply(self, stmt: Stmt, *, by_time: bool = False) -> Stmt:
-        """``stmt`` narrowed to the attempts these filters select.
-
-        ``by_time=True`` keeps SQLite from reading an index by campaign, official or
-        channel, so that the time range (or the coordinator) picks the index: for the
-        few days that models/insights/sources.py reads raw.
-        """
-        column = unindexed if by_time else _same
-        stmt = stmt.where(Attempt.deleted_at.is_(None))
+    def narrow(self, stmt: Stmt, columns: FilterColumns) -> Stmt:
+        """``stmt`` narrowed to the rows these filters select, by ``columns`` of its source."""
+        c = columns
+        if c.deleted_at is not None:
+            stmt = stmt.where(c.deleted_at.is_(None))
         if self.date_from is not None:
-            stmt = stmt.where(Attempt.occurred_at >= start_of_day(self.date_from))
+            if c.time is not None:
+                stmt = stmt.where(c.time >= start_of_day(self.date_from))
+            if c.day is not None:
+                stmt = stmt.where(c.day >= self.date_from)
         if self.date_to is not None:
-            stmt = stmt.where(Attempt.occurred_at < start_of_day(self.date_to + timedelta(days=1)))
-        if self.campaign_ids:
-            stmt = stmt.where(column(Attempt.campaign_id).in_(self.campaign_ids))
-        if self.official_ids:
-            stmt = stmt.where(column(Attempt.official_id).in_(self.official_ids))
-        if self.channels:
-            stmt = stmt.where(column(Attempt.channel).in_(self.channels))
-        if self.coordinator_ids:
-            stmt = stmt.where(Attempt.coordinator_id.in_(self.coordinator_ids))
+            if c.time is not None:
+                stmt = stmt.where(c.time < start_of_day(self.date_to + timedelta(days=1)))
+            if c.day is not None:
+                stmt = stmt.where(c.day <= self.date_to)
+        for column, values in (
+            (c.campaign, self.campaign_ids),
+            (c.official, self.official_ids),
+            (c.channel, self.channels),
+            (c.coordinator, self.coordinator_ids),
+        ):
+            if values and column is not None:
+                stmt = stmt.where(column.in_(values))
         return stmt
-
-
-def _same(column: Any) -> Any:
-    return column
 
 
 def start_of_day(day: date) -> datetime:

@@ -5,7 +5,6 @@ Every aggregate returns a DataFrame with fixed columns, empty when nothing match
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -13,9 +12,12 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from models.filters import Filters
+# The raw-table twins of three Insights figures live in models.insights.reference; they
+# are named here too only while tests/test_rollups.py reads them as queries.*.
+from models.insights.reference import attempts_by_week_channel as attempts_by_week_channel
+from models.insights.reference import response_rate_by_week as response_rate_by_week
+from models.insights.reference import summary as summary
 from models.localtime import OfficeHours
-from models.sqlfuncs import week_start
 from models.tables import (
     Attempt,
     Campaign,
@@ -26,9 +28,7 @@ from models.tables import (
     Response,
     User,
 )
-from models.vocab import CampaignStatus, ContactKind, FollowUpStatus, OutcomeClass
-
-WILSON_Z = 1.959964  # two-sided 95%
+from models.vocab import CampaignStatus, ContactKind, FollowUpStatus
 
 
 @dataclass(frozen=True)
@@ -73,26 +73,6 @@ class OfficialCard:
     given_name: str = ""
     patronymic: str = ""
     family_name: str = ""
-
-
-@dataclass(frozen=True)
-class Summary:
-    attempts: int
-    contacted: int
-    delivered: int
-    responded: int
-
-    @property
-    def contact_rate(self) -> float | None:
-        return self.contacted / self.attempts if self.attempts else None
-
-    @property
-    def delivery_rate(self) -> float | None:
-        return self.delivered / self.attempts if self.attempts else None
-
-    @property
-    def response_rate(self) -> float | None:
-        return self.responded / self.attempts if self.attempts else None
 
 
 def campaign_options(session: Session, *, include_closed: bool = False) -> list[Option]:
@@ -285,76 +265,6 @@ def follow_up_queue(
     if campaign_ids:
         stmt = stmt.where(FollowUp.campaign_id.in_(campaign_ids))
     return _frame(session, stmt)
-
-
-def summary(session: Session, filters: Filters) -> Summary:
-    """Counts behind the headline rates (DESIGN.md's definitions) for the filtered attempts."""
-    contacted = case((Attempt.outcome_class.in_([OutcomeClass.REACHED, OutcomeClass.REFUSED]), 1))
-    delivered = case((Attempt.outcome_class != OutcomeClass.NO_CONTACT, 1))
-    stmt = filters.apply(
-        select(
-            func.count(Attempt.id),
-            func.count(contacted),
-            func.count(delivered),
-            func.count(Response.id),
-        ).outerjoin(Response, Response.attempt_id == Attempt.id)
-    )
-    row = session.execute(stmt).one()
-    return Summary(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
-
-
-def attempts_by_week_channel(session: Session, filters: Filters) -> pd.DataFrame:
-    """Columns ``week, channel, attempts``: attempts per UTC week (Monday) and channel."""
-    week = week_start(Attempt.occurred_at).label("week")
-    stmt = (
-        filters.apply(
-            select(week, Attempt.channel.label("channel"), func.count(Attempt.id).label("attempts"))
-        )
-        .group_by(week, Attempt.channel)
-        .order_by(week, Attempt.channel)
-    )
-    return _frame(session, stmt, columns=["week", "channel", "attempts"])
-
-
-def response_rate_by_week(session: Session, filters: Filters) -> pd.DataFrame:
-    """Columns ``week, attempts, responded, response_rate, ci_low, ci_high`` by attempt cohort.
-
-    A later reply counts for the week of the attempt it answers; the interval is the
-    95% Wilson score interval of the rate.
-    """
-    week = week_start(Attempt.occurred_at).label("week")
-    stmt = (
-        filters.apply(
-            select(
-                week,
-                func.count(Attempt.id).label("attempts"),
-                func.count(Response.id).label("responded"),
-            ).outerjoin(Response, Response.attempt_id == Attempt.id)
-        )
-        .group_by(week)
-        .order_by(week)
-    )
-    frame = _frame(session, stmt, columns=["week", "attempts", "responded"])
-    rates = [
-        wilson(int(r), int(n)) for r, n in zip(frame["responded"], frame["attempts"], strict=True)
-    ]
-    frame["response_rate"] = [
-        r / n for r, n in zip(frame["responded"], frame["attempts"], strict=True)
-    ]
-    frame["ci_low"] = [low for low, _ in rates]
-    frame["ci_high"] = [high for _, high in rates]
-    return frame
-
-
-def wilson(successes: int, n: int, z: float = WILSON_Z) -> tuple[float, float]:
-    """The Wilson score interval for a proportion; (0, 1) when ``n`` is 0."""
-    if n == 0:
-        return 0.0, 1.0
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _frame(session: Session, stmt: object, columns: list[str] | None = None) -> pd.DataFrame:

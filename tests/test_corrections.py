@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from models.corrections import AttemptEdit, delete_attempt, restore_attempt, update_attempt
 from models.filters import Filters
+from models.insights.reference import summary
 from models.permissions import PermissionDenied
-from models.queries import summary
 from models.tables import Attempt, AuditEvent, User
 from models.text import InvalidInput
 from models.vocab import Channel, Outcome, Role

@@ -42,6 +42,7 @@ Best time to call (C, phone only): 6 calls, 4 live, prior p = 2/3, k = 10: Mon 0
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
@@ -299,3 +300,23 @@ def test_open_follow_ups_at_the_end_of_an_earlier_period(
     assert (result.current.open_follow_ups, result.current.overdue_follow_ups) == (0, 0)
     assert result.previous is not None
     assert result.previous.open_follow_ups == 0
+
+
+@pytest.mark.parametrize("figure", insights.FIGURES, ids=lambda figure: figure.key)
+def test_each_registered_figure_reads_the_same_frame_as_its_function(
+    session: Session, ids: dict[str, int], figure: insights.Figure
+) -> None:
+    """The registry's query of a figure gives its function's frame, with the figure's columns."""
+    today = date(2026, 3, 11)
+    functions: dict[str, Callable[[Session, Filters], pd.DataFrame]] = {
+        "attempts_by_week_channel": insights.attempts_by_week_channel,
+        "response_rate_by_week": insights.response_rate_by_week,
+        "follow_ups_by_week": partial(insights.follow_ups_by_week, today=today),
+        "per_official": insights.per_official,
+        "outcome_mix": insights.outcome_mix,
+        "best_time_to_call": insights.best_time_to_call,
+    }
+    frame = figure.query(session, _c(ids), today)
+    assert tuple(frame.columns) == figure.columns
+    assert not frame.empty
+    pd.testing.assert_frame_equal(frame, functions[figure.key](session, _c(ids)))

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
+from models import insights
 from models.commands import ResponseInput
 from models.db import database_url, make_engine
 from models.filters import Filters
@@ -33,6 +34,7 @@ from models.tables import Official
 from models.vocab import Channel, Outcome, Stance
 from pages.ui import cache, charts, state
 from pages.ui.filters import today_utc
+from pages.ui.insights_figures import FIGURES, PageFigure
 from pages.ui.nav import page
 from tests.apptest_helpers import (
     DASHBOARD,
@@ -127,7 +129,7 @@ def test_each_definition_is_on_the_page(ids: dict[str, int]) -> None:
     at = insights_at(last_week())
 
     shown = set(texts(at.caption))
-    keys = ["attempts_by_week", "response_rate_by_week", "outcome_mix", "best_time_to_call"]
+    keys = ["attempts_by_week_channel", "response_rate_by_week", "outcome_mix", "best_time_to_call"]
     keys += ["per_official", "last_contact", "time_to_first_response", "contact_rate"]
     for key in keys:
         assert DEFINITIONS[key] in shown, key
@@ -193,15 +195,32 @@ def test_a_write_outdates_only_the_campaigns_it_changed(ids: dict[str, int]) -> 
     assert cache._STAMPS.of(one) != stamps[one]
 
 
-@pytest.mark.parametrize("name", sorted(charts.CHARTS))
-def test_charts_are_valid_vega_lite_and_match_what_the_page_draws(name: str) -> None:
+@pytest.mark.parametrize("shown", FIGURES, ids=lambda shown: shown.key)
+def test_charts_are_valid_vega_lite_and_match_what_the_page_draws(shown: PageFigure) -> None:
     """Each chart passes Altair's schema validation, and the fast spec equals it minus data."""
-    frame = SAMPLE_FRAMES[name]
-    full = charts.chart(name, frame).to_dict()  # validates
-    drawn = charts.parts(name, frame)
+    frame = SAMPLE_FRAMES[shown.key]
+    full = charts.chart(shown.chart, frame).to_dict()  # validates
+    drawn = charts.parts(shown.chart, frame)
     without_data = {k: v for k, v in full.items() if k not in ("data", "datasets", "config")}
     assert {k: v for k, v in drawn.spec.items() if k != "config"} == without_data
     assert drawn.spec["description"]
+
+
+def test_every_figure_has_one_key_a_definition_a_chart_and_a_section(ids: dict[str, int]) -> None:
+    """The page's figures are the models' figures, one each, in order; each key has its
+    definition and a sample frame of its columns, and the page draws one chart per figure."""
+    at = insights_at(last_week())
+
+    assert [shown.figure for shown in FIGURES] == list(insights.FIGURES)
+    keys = [figure.key for figure in insights.FIGURES]
+    assert len(set(keys)) == len(keys)
+    assert sorted(SAMPLE_FRAMES) == sorted(keys)
+    assert all(key in DEFINITIONS for f in insights.FIGURES for key in f.definitions)
+    assert len(list(at.get("vega_lite_chart"))) == len(FIGURES)
+    shown = set(texts(at.caption))
+    assert [f.definition in shown for f in insights.FIGURES] == [True] * len(FIGURES)
+    headings = [h.value for h in at.subheader]
+    assert [s.title in headings for s in FIGURES] == [True] * len(FIGURES)
 
 
 _WEEK = pd.Timestamp("2026-03-02").date()

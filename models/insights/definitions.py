@@ -30,7 +30,7 @@ DEFINITIONS: Final[dict[str, str]] = {
     "due day (UTC) had passed.",
     "previous_period": "Each tile is compared with the period of the same length just "
     "before; with no start date there is no previous period.",
-    "attempts_by_week": "Attempts per week by channel: attempts counted in the week they "
+    "attempts_by_week_channel": "Attempts per week by channel: attempts counted in the week they "
     "were made.",
     "response_rate_by_week": "Response rate per week: attempts made that week with a "
     "response (even one that came later) ÷ attempts made that week; the band is the 95% "

@@ -10,6 +10,7 @@ The definitions of the figures are in ``models/insights/definitions.py``.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -20,11 +21,10 @@ from sqlalchemy import BigInteger, ColumnElement, case, func, select, text, unio
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
-from models.filters import Filters, Stmt, start_of_day
+from models.filters import ATTEMPTS, FilterColumns, Filters, start_of_day
 from models.insights import sources as facts
+from models.insights.counting import DELAY_BOUNDS, LIVE_OUTCOME_CLASSES
 from models.insights.definitions import PRIOR_STRENGTH, SMALL_SAMPLE
-from models.insights.upkeep import DELAY_BOUNDS, LIVE_OUTCOME_CLASSES
-from models.queries import Summary, wilson
 from models.sqlfuncs import unindexed, week_start
 from models.tables import Attempt, FollowUp, Official
 from models.vocab import OutcomeClass
@@ -35,6 +35,7 @@ BAND_LABELS: tuple[str, ...] = (
     "7–14 days", "14–30 days", "30 days or more",
 )  # fmt: skip
 assert len(BAND_LABELS) == len(DELAY_BOUNDS) + 1
+WILSON_Z = 1.959964  # two-sided 95%
 
 WEEK_CHANNEL_COLUMNS = ["week", "channel", "attempts"]
 RESPONSE_WEEK_COLUMNS = [
@@ -50,6 +51,14 @@ OFFICIAL_COLUMNS = [
 ]  # fmt: skip
 OUTCOME_MIX_COLUMNS = ["channel", "outcome", "outcome_class", "attempts", "share"]
 HOUR_COLUMNS = ["weekday", "hour", "attempts", "live_contacts", "rate", "smoothed_rate"]
+
+# The follow-ups open at an instant, by campaign, official and assignee. Unindexed: the
+# range on completed_at (ix_follow_ups_open_at) is what narrows.
+_OPEN = FilterColumns(
+    campaign=unindexed(FollowUp.campaign_id),
+    official=unindexed(FollowUp.official_id),
+    coordinator=FollowUp.assignee_id,
+)
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -99,8 +108,32 @@ class Period:
 
 @dataclass(frozen=True)
 class Headline:
+    """The tiles: this period, and the period of the same length just before."""
+
     current: Period
     previous: Period | None  # None when the date range has no start
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The counts behind the headline rates, for Reports and the reference checks."""
+
+    attempts: int
+    contacted: int
+    delivered: int
+    responded: int
+
+    @property
+    def contact_rate(self) -> float | None:
+        return self.contacted / self.attempts if self.attempts else None
+
+    @property
+    def delivery_rate(self) -> float | None:
+        return self.delivered / self.attempts if self.attempts else None
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.responded / self.attempts if self.attempts else None
 
 
 @_small_reads
@@ -133,7 +166,7 @@ def _period(
 
 @_small_reads
 def summary(session: Session, filters: Filters) -> Summary:
-    """The counts of ``queries.summary``, read from the rollups."""
+    """The counts of ``reference.summary``, read from the rollups."""
     f = facts.attempt_totals(session, filters)
     contacted = f.c.outcome_class.in_(LIVE_OUTCOME_CLASSES)
     delivered = f.c.outcome_class != OutcomeClass.NO_CONTACT
@@ -177,25 +210,15 @@ def _open_follow_ups(
     # Checked once, through ix_follow_ups_created_at: before the first follow-up there is
     # nothing to count, however many were completed since.
     first = select(func.min(FollowUp.created_at)).scalar_subquery()
+    counts = select(func.count().label("n"), func.count(_when(overdue)).label("late"))
     parts = [
-        _scoped(select(func.count().label("n"), func.count(_when(overdue)).label("late")), filters)
+        filters.narrow(counts, _OPEN)
         .where(unindexed(FollowUp.created_at) <= at, still_open, first <= at)
         for still_open in (FollowUp.completed_at.is_(None), FollowUp.completed_at > at)
     ]  # fmt: skip
     both = union_all(*parts).subquery()
     row = session.execute(select(_total(both.c.n), _total(both.c.late))).one()
     return row[0] or 0, row[1] or 0
-
-
-def _scoped(stmt: Stmt, filters: Filters) -> Stmt:
-    # Unindexed: the range on completed_at (ix_follow_ups_open_at) is what narrows.
-    if filters.campaign_ids:
-        stmt = stmt.where(unindexed(FollowUp.campaign_id).in_(filters.campaign_ids))
-    if filters.official_ids:
-        stmt = stmt.where(unindexed(FollowUp.official_id).in_(filters.official_ids))
-    if filters.coordinator_ids:
-        stmt = stmt.where(FollowUp.assignee_id.in_(filters.coordinator_ids))
-    return stmt
 
 
 @_small_reads
@@ -293,7 +316,9 @@ def _first(
     A walk along ``ix_attempts_official_time`` or ``ix_attempts_official_response``
     that stops at the first attempt passing the filters.
     """
-    stmt = filters.apply(select(column)).where(Attempt.official_id == official, column.is_not(None))
+    stmt = filters.narrow(select(column), ATTEMPTS).where(
+        Attempt.official_id == official, column.is_not(None)
+    )
     if live_only:
         stmt = stmt.where(Attempt.outcome_class.in_(LIVE_OUTCOME_CLASSES))
     if column is Attempt.responded_at and filters.date_from is not None:
@@ -359,6 +384,17 @@ def _when(condition: ColumnElement[bool], value: Any = 1) -> Any:
 
 def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
+
+
+def wilson(successes: int, n: int, z: float = WILSON_Z) -> tuple[float, float]:
+    """The Wilson score interval for a proportion; (0, 1) when ``n`` is 0."""
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _with_rates(frame: pd.DataFrame, part: str, rate: str) -> pd.DataFrame:

@@ -39,14 +39,58 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from models.filters import Filters
-from models.insights import upkeep as rollups
-from models.tables import FollowUp
+from models.filters import FilterColumns, Filters
+from models.insights.counting import (
+    ALL_TIME,
+    CALL_CHANNEL,
+    DAY_PERIOD,
+    ROLLUP_TABLES,
+    WEEK,
+    attempt_counts,
+    delay_counts,
+    follow_up_counts,
+    hour_counts,
+    monday,
+)
+from models.sqlfuncs import unindexed
+from models.tables import Attempt, FollowUp
 
 ONE_WEEK = timedelta(days=7)
 LONG = timedelta(weeks=26)  # ranges at least this long may read all time less the rest
-_ATTEMPTS, _DELAYS, _HOURS, _FOLLOW_UPS = rollups.ROLLUP_TABLES
+_ATTEMPTS, _DELAYS, _HOURS, _FOLLOW_UPS = ROLLUP_TABLES
 Days = tuple[date, date]  # [first, end): the days of one edge, within one week
+
+# The raw attempts read for a few days (or by coordinator): unindexed by campaign, official
+# and channel, so that SQLite lets the time range (or the coordinator) pick the index.
+_RAW_ATTEMPTS = FilterColumns(
+    deleted_at=Attempt.deleted_at,
+    time=Attempt.occurred_at,
+    campaign=unindexed(Attempt.campaign_id),
+    official=unindexed(Attempt.official_id),
+    channel=unindexed(Attempt.channel),
+    coordinator=Attempt.coordinator_id,
+)
+# Follow-ups have no channel: follow_up_facts' caller decides what a channel filter means.
+_RAW_FOLLOW_UPS = FilterColumns(
+    day=FollowUp.due_on,
+    campaign=FollowUp.campaign_id,
+    official=FollowUp.official_id,
+    coordinator=FollowUp.assignee_id,
+)
+# The rollups have no coordinator column; the callers narrow the periods of these three.
+_ROLLUPS = {
+    table: FilterColumns(
+        campaign=table.c.campaign_id,
+        official=table.c.official_id,
+        channel=table.c.channel if "channel" in table.c else None,  # hour_rollup: phone calls
+    )
+    for table in (_ATTEMPTS, _DELAYS, _HOURS)
+}
+_FOLLOW_UP_ROLLUP = FilterColumns(
+    day=_FOLLOW_UPS.c.due_on,
+    campaign=_FOLLOW_UPS.c.campaign_id,
+    official=_FOLLOW_UPS.c.official_id,
+)
 
 
 @dataclass(frozen=True)
@@ -73,40 +117,40 @@ class WholeWeeks:
 def whole_weeks(filters: Filters) -> WholeWeeks:
     first = last = None
     if filters.date_from is not None:
-        first = rollups.monday(filters.date_from + timedelta(days=6))
+        first = monday(filters.date_from + timedelta(days=6))
     if filters.date_to is not None:
-        last = rollups.monday(filters.date_to + timedelta(days=1)) - ONE_WEEK
+        last = monday(filters.date_to + timedelta(days=1)) - ONE_WEEK
     return WholeWeeks(first, last)
 
 
 def attempt_facts(filters: Filters) -> Subquery:
     """Columns of ``attempt_rollup``, one row per week (``period_start``): campaign_id,
     official_id, channel, outcome, outcome_class, attempts, responded."""
-    return _facts(filters, rollups.attempt_counts, _ATTEMPTS, "attempt_facts")
+    return _facts(filters, attempt_counts, _ATTEMPTS, "attempt_facts")
 
 
 def delay_facts(filters: Filters) -> Subquery:
     """Columns of ``response_delay_rollup``, one row per week: ..., band, responses."""
-    return _facts(filters, rollups.delay_counts, _DELAYS, "delay_facts")
+    return _facts(filters, delay_counts, _DELAYS, "delay_facts")
 
 
 def attempt_totals(session: Session, filters: Filters) -> Subquery:
     """Like :func:`attempt_facts` for figures that do not group by week: rows may be
     all-time rows or negated weekly rows, so group and keep the groups whose sum is > 0."""
-    return _totals(session, filters, rollups.attempt_counts, _ATTEMPTS, "attempt_totals")
+    return _totals(session, filters, attempt_counts, _ATTEMPTS, "attempt_totals")
 
 
 def delay_totals(session: Session, filters: Filters) -> Subquery:
     """Like :func:`delay_facts`, for figures that do not group by week."""
-    return _totals(session, filters, rollups.delay_counts, _DELAYS, "delay_totals")
+    return _totals(session, filters, delay_counts, _DELAYS, "delay_totals")
 
 
 def hour_totals(session: Session, filters: Filters) -> Subquery:
     """Columns of ``hour_rollup`` (phone calls only; none if the channels leave phone out),
     for figures that do not group by week."""
-    if filters.channels and rollups.CALL_CHANNEL not in filters.channels:
+    if filters.channels and CALL_CHANNEL not in filters.channels:
         return select(_HOURS).where(false()).subquery("hour_totals")
-    return _totals(session, filters, rollups.hour_counts, _HOURS, "hour_totals")
+    return _totals(session, filters, hour_counts, _HOURS, "hour_totals")
 
 
 def follow_up_facts(filters: Filters) -> Subquery:
@@ -116,26 +160,10 @@ def follow_up_facts(filters: Filters) -> Subquery:
     coordinator filter selects the follow-ups assigned to those coordinators.
     """
     if filters.coordinator_ids:
-        raw = rollups.follow_up_counts().where(FollowUp.assignee_id.in_(filters.coordinator_ids))
-        stmt = _narrow(raw, filters, FollowUp.due_on, FollowUp.campaign_id, FollowUp.official_id)
+        stmt = filters.narrow(follow_up_counts(), _RAW_FOLLOW_UPS)
     else:
-        t = _FOLLOW_UPS.c
-        stmt = _narrow(select(_FOLLOW_UPS), filters, t.due_on, t.campaign_id, t.official_id)
+        stmt = filters.narrow(select(_FOLLOW_UPS), _FOLLOW_UP_ROLLUP)
     return stmt.subquery("follow_up_facts")
-
-
-def _narrow(
-    stmt: Select[Any], filters: Filters, due_on: Any, campaign_id: Any, official_id: Any
-) -> Select[Any]:
-    if filters.date_from is not None:
-        stmt = stmt.where(due_on >= filters.date_from)
-    if filters.date_to is not None:
-        stmt = stmt.where(due_on <= filters.date_to)
-    if filters.campaign_ids:
-        stmt = stmt.where(campaign_id.in_(filters.campaign_ids))
-    if filters.official_ids:
-        stmt = stmt.where(official_id.in_(filters.official_ids))
-    return stmt
 
 
 def _facts(
@@ -143,7 +171,7 @@ def _facts(
 ) -> Subquery:
     weeks = whole_weeks(filters)
     if filters.coordinator_ids or weeks.empty:
-        return filters.apply(counts(), by_time=True).subquery(name)
+        return filters.narrow(counts(), _RAW_ATTEMPTS).subquery(name)
     parts = [_weekly_rows(table, weeks, filters), *_edges(table, weeks, filters)]
     return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery(name)
 
@@ -159,7 +187,7 @@ def _totals(
     weeks = whole_weeks(filters)
     if filters.coordinator_ids or weeks.empty or not _outside_is_smaller(session, table, weeks):
         return _facts(filters, counts, table, name)
-    parts = [_scoped(select(table), table, filters).where(table.c.period_days == rollups.ALL_TIME)]
+    parts = [filters.narrow(select(table), _ROLLUPS[table]).where(table.c.period_days == ALL_TIME)]
     start = table.c.period_start
     if weeks.first is not None:
         parts.append(_negated_weeks(table, filters, start < weeks.first))
@@ -177,7 +205,7 @@ def _outside_is_smaller(session: Session, table: Table, weeks: WholeWeeks) -> bo
     """
     if weeks.first is not None and weeks.last is not None and weeks.last - weeks.first < LONG:
         return False
-    weekly = select(table.c.period_start).where(table.c.period_days == rollups.WEEK)
+    weekly = select(table.c.period_start).where(table.c.period_days == WEEK)
     first, last = session.execute(
         select(
             weekly.order_by(table.c.period_start).limit(1).scalar_subquery(),
@@ -196,8 +224,8 @@ def _outside_is_smaller(session: Session, table: Table, weeks: WholeWeeks) -> bo
 def _negated_weeks(table: Table, filters: Filters, where: ColumnElement[bool]) -> Select[Any]:
     counters = {c.name for c in table.c if not c.primary_key and c.name != "outcome_class"}
     columns = [(-c).label(c.name) if c.name in counters else c for c in table.c]
-    stmt = select(*columns).where(table.c.period_days == rollups.WEEK, where)
-    return _scoped(stmt, table, filters)
+    stmt = select(*columns).where(table.c.period_days == WEEK, where)
+    return filters.narrow(stmt, _ROLLUPS[table])
 
 
 def _edges(table: Table, weeks: WholeWeeks, filters: Filters) -> list[Select[Any]]:
@@ -207,7 +235,7 @@ def _edges(table: Table, weeks: WholeWeeks, filters: Filters) -> list[Select[Any
 
 def _weekly_rows(table: Table, weeks: WholeWeeks, filters: Filters) -> Select[Any]:
     start = table.c.period_start
-    stmt = _scoped(select(table), table, filters).where(table.c.period_days == rollups.WEEK)
+    stmt = filters.narrow(select(table), _ROLLUPS[table]).where(table.c.period_days == WEEK)
     if weeks.first is not None:
         stmt = stmt.where(start >= weeks.first)
     if weeks.last is not None:
@@ -219,22 +247,12 @@ def _daily_rows(table: Table, days: Days, filters: Filters) -> Select[Any]:
     """The daily rows of ``days`` (all in one week), relabelled as rows of that week."""
     lo, hi = days
     columns: list[Any] = [
-        literal_column(str(rollups.WEEK), Integer).label("period_days"),
-        literal(rollups.monday(lo), Date).label("period_start"),
+        literal_column(str(WEEK), Integer).label("period_days"),
+        literal(monday(lo), Date).label("period_start"),
         *(c for c in table.c if c.name not in {"period_days", "period_start"}),
     ]
-    return _scoped(select(*columns), table, filters).where(
-        table.c.period_days == rollups.DAY_PERIOD,
+    return filters.narrow(select(*columns), _ROLLUPS[table]).where(
+        table.c.period_days == DAY_PERIOD,
         table.c.period_start >= lo,
         table.c.period_start < hi,
     )
-
-
-def _scoped(stmt: Select[Any], table: Table, filters: Filters) -> Select[Any]:
-    if filters.campaign_ids:
-        stmt = stmt.where(table.c.campaign_id.in_(filters.campaign_ids))
-    if filters.official_ids:
-        stmt = stmt.where(table.c.official_id.in_(filters.official_ids))
-    if filters.channels and "channel" in table.c:
-        stmt = stmt.where(table.c.channel.in_(filters.channels))
-    return stmt

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -32,7 +32,8 @@ from models import exports, history, insights, queries
 from models.db import database_url, make_engine, migrate, session_scope
 from models.filters import Filters
 from models.history import PastAttempt
-from models.queries import CampaignView, OfficialCard, Option, Summary
+from models.insights import Summary
+from models.queries import CampaignView, OfficialCard, Option
 
 T = TypeVar("T")
 
@@ -244,61 +245,50 @@ def follow_up_queue(today: date) -> pd.DataFrame:
 # --- The filtered figures (Insights, Reports), keyed by filters and stamps ---------------
 
 
-_FIGURE_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "summary": insights.summary,
-    "headline": insights.headline,
-    "attempts_by_week_channel": insights.attempts_by_week_channel,
-    "response_rate_by_week": insights.response_rate_by_week,
-    "follow_ups_by_week": insights.follow_ups_by_week,
-    "per_official": insights.per_official,
-    "outcome_mix": insights.outcome_mix,
-    "best_time_to_call": insights.best_time_to_call,
-}
+def _figure_key(figure: insights.Figure) -> str:
+    return figure.key
 
 
-@st.cache_data(ttl=TTL_S, max_entries=4 * MAX_ENTRIES, show_spinner=False)
-def _figure(url: str, name: str, filters: Filters, stamp: tuple[int, ...], **kwargs: Any) -> Any:
+@st.cache_data(
+    ttl=TTL_S,
+    max_entries=4 * MAX_ENTRIES,
+    show_spinner=False,
+    hash_funcs={insights.Figure: _figure_key},
+)
+def _figure(
+    url: str, figure: insights.Figure, filters: Filters, stamp: tuple[int, ...], today: date
+) -> pd.DataFrame:
     with _reading(url) as session:
-        return _FIGURE_FUNCTIONS[name](session, filters, **kwargs)
+        return figure.query(session, filters, today)
 
 
-def figure(name: str, filters: Filters, **kwargs: Any) -> Any:
-    """The Insights figure ``name`` for ``filters`` (a function of ``models.insights``)."""
-    return _figure(database_url(), name, filters, _STAMPS.of(filters), **kwargs)
+def figure(figure: insights.Figure, filters: Filters, *, today: date) -> pd.DataFrame:
+    """The Insights ``figure`` (an entry of ``models.insights.FIGURES``) for ``filters``."""
+    return _figure(database_url(), figure, filters, _STAMPS.of(filters), today)
 
 
-def summary(filters: Filters) -> Summary:
-    return cast(Summary, figure("summary", filters))
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+def _headline(
+    url: str, filters: Filters, stamp: tuple[int, ...], now: datetime
+) -> insights.Headline:
+    with _reading(url) as session:
+        return insights.headline(session, filters, now=now)
 
 
 def headline(filters: Filters, *, now: datetime) -> insights.Headline:
     """The tiles; ``now`` is rounded down to the minute so that it can key the cache."""
     minute = now.replace(second=0, microsecond=0)
-    return cast(insights.Headline, figure("headline", filters, now=minute))
+    return _headline(database_url(), filters, _STAMPS.of(filters), minute)
 
 
-def attempts_by_week_channel(filters: Filters) -> pd.DataFrame:
-    return cast(pd.DataFrame, figure("attempts_by_week_channel", filters))
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+def _summary(url: str, filters: Filters, stamp: tuple[int, ...]) -> Summary:
+    with _reading(url) as session:
+        return insights.summary(session, filters)
 
 
-def response_rate_by_week(filters: Filters) -> pd.DataFrame:
-    return cast(pd.DataFrame, figure("response_rate_by_week", filters))
-
-
-def follow_ups_by_week(filters: Filters, *, today: date) -> pd.DataFrame:
-    return cast(pd.DataFrame, figure("follow_ups_by_week", filters, today=today))
-
-
-def per_official(filters: Filters) -> pd.DataFrame:
-    return cast(pd.DataFrame, figure("per_official", filters))
-
-
-def outcome_mix(filters: Filters) -> pd.DataFrame:
-    return cast(pd.DataFrame, figure("outcome_mix", filters))
-
-
-def best_time_to_call(filters: Filters) -> pd.DataFrame:
-    return cast(pd.DataFrame, figure("best_time_to_call", filters))
+def summary(filters: Filters) -> Summary:
+    return _summary(database_url(), filters, _STAMPS.of(filters))
 
 
 def attempts_csv(filters: Filters, *, excel: bool, actor_id: int) -> Callable[[], bytes]:

@@ -6,7 +6,8 @@ chart's accessible name, the page's alt text. :func:`chart` gives the full Altai
 (the tests validate it against the Vega-Lite schema); :func:`parts` gives the same
 chart as a Vega-Lite spec and a data frame for ``st.vega_lite_chart``, from a template
 turned into a spec once per process, because building and validating Altair objects
-costs tens of milliseconds per chart on every run.
+costs tens of milliseconds per chart on every run. ``pages/ui/insights_figures.py`` pairs
+each chart with its figure of ``models.insights``.
 """
 
 from __future__ import annotations
@@ -42,33 +43,44 @@ class Parts:
     spec: dict[str, Any]
 
 
-def chart(name: str, frame: pd.DataFrame) -> alt.TopLevelMixin:
-    """The Altair chart ``name`` of ``frame``, data and description included."""
-    spec = CHARTS[name]
+def _same(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart's template, the properties that depend on the frame, and its data."""
+
+    template: Callable[[], alt.TopLevelMixin]
+    props: Callable[[pd.DataFrame], Props]
+    data: Callable[[pd.DataFrame], pd.DataFrame] = _same
+
+
+def chart(spec: Chart, frame: pd.DataFrame) -> alt.TopLevelMixin:
+    """The Altair chart ``spec`` of ``frame``, data and description included."""
     built: alt.TopLevelMixin = spec.template().properties(**spec.props(frame))
     return built.properties(data=spec.data(frame))
 
 
-def parts(name: str, frame: pd.DataFrame) -> Parts:
-    """The chart ``name`` of ``frame`` as a Vega-Lite spec and its data."""
-    spec = CHARTS[name]
-    vega = copy.deepcopy(_template_spec(name))
+def parts(spec: Chart, frame: pd.DataFrame) -> Parts:
+    """The chart ``spec`` of ``frame`` as a Vega-Lite spec and its data."""
+    vega = copy.deepcopy(_template_spec(spec))
     vega.update(spec.props(frame))
     return Parts(spec.data(frame), vega)
 
 
 @functools.cache
-def _template_spec(name: str) -> dict[str, Any]:
-    spec: dict[str, Any] = CHARTS[name].template().to_dict(validate=False)
+def _template_spec(spec: Chart) -> dict[str, Any]:
+    vega: dict[str, Any] = spec.template().to_dict(validate=False)
     # A chart without data gets an empty placeholder dataset, top level and per layer;
     # the page passes the data.
-    for part in (spec, *spec.get("layer", [])):
+    for part in (vega, *vega.get("layer", [])):
         part.pop("data", None)
-    spec.pop("datasets", None)
-    view = spec.get("config", {}).get("view", {})
+    vega.pop("datasets", None)
+    view = vega.get("config", {}).get("view", {})
     for key in ("continuousWidth", "continuousHeight"):  # Altair's default theme
         view.pop(key, None)
-    return spec
+    return vega
 
 
 def _weeks(frame: pd.DataFrame) -> pd.DataFrame:
@@ -84,10 +96,6 @@ def _span(frame: pd.DataFrame) -> str:
     if count == 1:
         return f"the week of {first:%Y-%m-%d}"
     return f"{count} weeks from {first:%Y-%m-%d} to {last:%Y-%m-%d}"
-
-
-def _same(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame
 
 
 # --- Attempts per week by channel -------------------------------------------------------
@@ -345,18 +353,9 @@ def _hours_props(frame: pd.DataFrame) -> Props:
     }
 
 
-@dataclass(frozen=True)
-class _Chart:
-    template: Callable[[], alt.TopLevelMixin]
-    props: Callable[[pd.DataFrame], Props]
-    data: Callable[[pd.DataFrame], pd.DataFrame] = _same
-
-
-CHARTS: dict[str, _Chart] = {
-    "attempts_by_week_channel": _Chart(_attempts_template, _attempts_props, _weeks),
-    "response_rate_by_week": _Chart(_response_template, _response_props, _response_data),
-    "follow_ups_by_week": _Chart(_follow_ups_template, _follow_ups_props, _weeks),
-    "per_official": _Chart(_officials_template, _officials_props, _officials_data),
-    "outcome_mix": _Chart(_outcomes_template, _outcomes_props),
-    "best_time_to_call": _Chart(_hours_template, _hours_props),
-}
+ATTEMPTS_BY_WEEK_CHANNEL = Chart(_attempts_template, _attempts_props, _weeks)
+RESPONSE_RATE_BY_WEEK = Chart(_response_template, _response_props, _response_data)
+FOLLOW_UPS_BY_WEEK = Chart(_follow_ups_template, _follow_ups_props, _weeks)
+PER_OFFICIAL = Chart(_officials_template, _officials_props, _officials_data)
+OUTCOME_MIX = Chart(_outcomes_template, _outcomes_props)
+BEST_TIME_TO_CALL = Chart(_hours_template, _hours_props)

@@ -1,13 +1,17 @@
 """The Insights page's pieces: headline tiles with their changes, figures, the officials table.
 
-Only presentation: the numbers come from ``models.insights`` through ``pages.ui.cache``.
+Only presentation: the numbers come from ``models.insights`` through ``pages.ui.cache``;
+which section draws which figure is in ``pages/ui/insights_figures.py``.
 """
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import pandas as pd
 import streamlit as st
 
+from models.filters import Filters
 from models.insights import DEFINITIONS, Headline, Period
 from pages.ui import charts, render
 
@@ -112,9 +116,20 @@ def _points(now: float | None, before: float | None) -> str | None:
     return f"{points:+.1f} pp"
 
 
-def chart(name: str, frame: pd.DataFrame) -> None:
-    """Draw the chart ``name`` of ``frame``; its ``description`` is the chart's alt text."""
-    drawn = charts.parts(name, frame)
+class Shown(Protocol):
+    """What a section needs of its figure (``pages/ui/insights_figures.py``)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def chart(self) -> charts.Chart: ...
+    @property
+    def definitions(self) -> tuple[str, ...]: ...
+
+
+def chart(spec: charts.Chart, frame: pd.DataFrame) -> None:
+    """Draw the chart ``spec`` of ``frame``; its ``description`` is the chart's alt text."""
+    drawn = charts.parts(spec, frame)
     height = drawn.spec.get("height")
     st.vega_lite_chart(
         drawn.data,
@@ -124,26 +139,31 @@ def chart(name: str, frame: pd.DataFrame) -> None:
     )
 
 
-def figure(title: str, frame: pd.DataFrame, name: str, *keys: str) -> None:
-    """A section: its heading, its chart (or the empty message) and its definitions."""
-    st.subheader(title)
+def section(shown: Shown, frame: pd.DataFrame, filters: Filters) -> None:
+    """A figure's heading, its chart (or the empty message) and its definitions."""
+    st.subheader(shown.title)
     if frame.empty:
         st.info(EMPTY)
     else:
-        chart(name, frame)
-    for key in keys:
-        definition(key)
+        chart(shown.chart, frame)
+    _definitions(shown)
 
 
-def follow_ups(frame: pd.DataFrame, *, channel_filtered: bool) -> None:
-    st.subheader("Follow-ups per week")
-    if channel_filtered:
+def follow_ups(shown: Shown, frame: pd.DataFrame, filters: Filters) -> None:
+    """Like :func:`section`, saying why when a channel filter hides the follow-ups."""
+    st.subheader(shown.title)
+    if filters.channels:
         st.info(NO_CHANNEL)
     elif frame.empty:
         st.info(NO_FOLLOW_UPS)
     else:
-        chart("follow_ups_by_week", frame)
-    definition("follow_ups_by_week")
+        chart(shown.chart, frame)
+    _definitions(shown)
+
+
+def _definitions(shown: Shown) -> None:
+    for key in shown.definitions:
+        definition(key)
 
 
 OFFICIAL_TABLE = {
@@ -163,9 +183,9 @@ OFFICIAL_TABLE = {
 }
 
 
-def officials(frame: pd.DataFrame) -> None:
+def officials(shown: Shown, frame: pd.DataFrame, filters: Filters) -> None:
     """The per-official table (sortable by any column) and its chart."""
-    st.subheader("Per official")
+    st.subheader(shown.title)
     if frame.empty:
         st.info(EMPTY)
     else:
@@ -175,6 +195,5 @@ def officials(frame: pd.DataFrame) -> None:
             width="stretch",
             column_config=OFFICIAL_TABLE,
         )
-        chart("per_official", frame)
-    for key in ("per_official", "last_contact", "time_to_first_response"):
-        definition(key)
+        chart(shown.chart, frame)
+    _definitions(shown)
