@@ -33,7 +33,7 @@ from models.accounts import (
 )
 from models.db import is_sqlite, make_engine, migrate, session_scope
 from models.demo import make_demo
-from models.exports import record_export, write_attempts_csv, write_officials_csv
+from models.exports import export_attempts, export_officials
 from models.filters import Filters
 from models.permissions import PermissionDenied
 from models.queries import campaign_options
@@ -250,22 +250,16 @@ def run_export_attempts(args: argparse.Namespace, engine: Engine) -> int:
         campaign_ids: tuple[int, ...] = ()
         if args.campaign is not None:
             campaign_ids = (_campaign_id(session, args.campaign),)
-        filters = Filters(date_from=args.date_from, date_to=args.date_to, campaign_ids=campaign_ids)
-        with atomic_output(args.out) as out:
-            rows = write_attempts_csv(session, out, filters, excel=args.excel)
-    with session_scope(engine) as session:
-        record_export(
-            session, actor_id=None, what="attempts", rows=rows, filters=filters, excel=args.excel
-        )
+    filters = Filters(date_from=args.date_from, date_to=args.date_to, campaign_ids=campaign_ids)
+    with atomic_output(args.out) as out:
+        rows = export_attempts(engine, out, filters, actor_id=None, excel=args.excel)
     print(f"wrote {rows:,} attempt row(s) to {args.out}", file=sys.stderr)
     return 0
 
 
 def run_export_officials(args: argparse.Namespace, engine: Engine) -> int:
-    with session_scope(engine, write=False) as session, atomic_output(args.out) as out:
-        rows = write_officials_csv(session, out, excel=args.excel)
-    with session_scope(engine) as session:
-        record_export(session, actor_id=None, what="officials", rows=rows, excel=args.excel)
+    with atomic_output(args.out) as out:
+        rows = export_officials(engine, out, actor_id=None, excel=args.excel)
     print(f"wrote {rows:,} contact point row(s) to {args.out}", file=sys.stderr)
     return 0
 

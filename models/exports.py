@@ -21,10 +21,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TextIO
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from models.audit import record_event
+from models.db import session_scope
 from models.filters import ATTEMPTS, Filters
 from models.permissions import Permission, require
 from models.queries import contact_points_frame
@@ -134,6 +135,37 @@ def record_export(
     record_event(
         session, actor_id=actor_id, action="export", entity=what, entity_id=None, changes=changes
     )
+
+
+def export_attempts(
+    engine: Engine, out: TextIO, filters: Filters, *, actor_id: int | None, excel: bool = False
+) -> int:
+    """The audited attempts export, for every front door: check, write to ``out``, audit.
+
+    Two transactions: a read-only one that checks the actor may export and streams the
+    rows, then a short write that audits the export, so a long export never holds the
+    write lock. Returns the number of rows written.
+    """
+    with session_scope(engine, write=False) as session:
+        check_export(session, actor_id)
+        rows = write_attempts_csv(session, out, filters, excel=excel)
+    with session_scope(engine) as session:
+        record_export(
+            session, actor_id=actor_id, what="attempts", rows=rows, filters=filters, excel=excel
+        )
+    return rows
+
+
+def export_officials(
+    engine: Engine, out: TextIO, *, actor_id: int | None, excel: bool = False
+) -> int:
+    """The audited officials export (one row per contact point); returns the rows written."""
+    with session_scope(engine, write=False) as session:
+        check_export(session, actor_id)
+        rows = write_officials_csv(session, out, excel=excel)
+    with session_scope(engine) as session:
+        record_export(session, actor_id=actor_id, what="officials", rows=rows, excel=excel)
+    return rows
 
 
 def describe_filters(filters: Filters) -> dict[str, object]:

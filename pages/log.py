@@ -13,7 +13,7 @@ from models.phones import InvalidPhoneNumber
 from models.queries import ContactView, OfficialCard, Option
 from models.text import InvalidInput
 from models.vocab import CHANNEL_FOR_KIND, OUTCOMES_BY_CHANNEL, Channel, Outcome, Stance
-from pages.ui import cache, corrections_form, history_view, log_form, render, state
+from pages.ui import cache, history_view, log_corrections, log_form, render, state
 from pages.ui.guard import acting_user_id, guard
 
 # Wide bounds on purpose: a date the widget refuses would be dropped without a word, so
@@ -344,4 +344,4 @@ with info_side:
         empty="No attempts to this official in this campaign yet.",
     )
 
-corrections_form.draw(campaign_id, official_id, user)
+log_corrections.draw(campaign_id, official_id, user)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from models.permissions import Permission
 from models.queries import OfficialCard
-from pages.ui import auth, cache, directory_forms, history_view, render, state
+from pages.ui import auth, cache, history_view, officials_forms, render, state
 from pages.ui.guard import guard
 
 
@@ -40,16 +40,16 @@ def draw_official(card: OfficialCard, *, can_edit: bool) -> None:
 def draw_edit(card: OfficialCard) -> None:
     form = state.EDIT_OFFICIAL_FORM
     with st.form(f"{form}:{card.id}"):
-        directory_forms.draw_official_fields(form, card.id, card)
+        officials_forms.draw_official_fields(form, card.id, card)
         st.form_submit_button(
-            "Save official", on_click=directory_forms.save_official, args=(form, card.id)
+            "Save official", on_click=officials_forms.save_official, args=(form, card.id)
         )
-    directory_forms.show_notice(form)
+    officials_forms.show_notice(form)
 
 
 def draw_contacts(card: OfficialCard) -> None:
     form = state.EDIT_CONTACT_FORM
-    directory_forms.show_notice(form)
+    officials_forms.show_notice(form)
     if not card.contacts:
         st.caption("No contact points yet.")
         return
@@ -59,24 +59,24 @@ def draw_contacts(card: OfficialCard) -> None:
     )
     contact = next((c for c in card.contacts if c.id == picked), card.contacts[0])
     with st.form(f"{form}:{contact.id}"):
-        directory_forms.draw_contact_fields(form, contact)
+        officials_forms.draw_contact_fields(form, contact)
         save, remove = st.columns(2)
         save.form_submit_button(
-            "Save contact point", on_click=directory_forms.save_contact, args=(form, contact.id)
+            "Save contact point", on_click=officials_forms.save_contact, args=(form, contact.id)
         )
         remove.form_submit_button(
-            "Remove contact point", on_click=directory_forms.remove_contact, args=(form, contact.id)
+            "Remove contact point", on_click=officials_forms.remove_contact, args=(form, contact.id)
         )
 
 
 def draw_add_contact(card: OfficialCard) -> None:
     form = state.NEW_CONTACT_FORM
     with st.form(f"{form}:{card.id}:{state.generation(form)}"):
-        directory_forms.draw_new_contact_fields(form, card.id)
+        officials_forms.draw_new_contact_fields(form, card.id)
         st.form_submit_button(
-            "Add contact point", on_click=directory_forms.add_contact, args=(form, card.id)
+            "Add contact point", on_click=officials_forms.add_contact, args=(form, card.id)
         )
-    directory_forms.show_notice(form)
+    officials_forms.show_notice(form)
 
 
 def draw_archive(card: OfficialCard) -> None:
@@ -89,21 +89,21 @@ def draw_archive(card: OfficialCard) -> None:
         st.checkbox("Yes, archive this official", key=state.field_key(form, "confirm", card.id))
         st.form_submit_button(
             "Archive official",
-            on_click=directory_forms.archive,
+            on_click=officials_forms.archive,
             args=(form, card.id, card.full_name),
         )
-    directory_forms.show_notice(form)
+    officials_forms.show_notice(form)
 
 
 def draw_new_official() -> None:
     form = state.NEW_OFFICIAL_FORM
     with st.expander("Add an official"):
         with st.form(f"{form}:{state.generation(form)}"):
-            directory_forms.draw_official_fields(form, "new", directory_forms.NEW_OFFICIAL_DEFAULTS)
+            officials_forms.draw_official_fields(form, "new", officials_forms.NEW_OFFICIAL_DEFAULTS)
             st.form_submit_button(
-                "Add official", on_click=directory_forms.add_official, args=(form,)
+                "Add official", on_click=officials_forms.add_official, args=(form,)
             )
-        directory_forms.show_notice(form)
+        officials_forms.show_notice(form)
 
 
 user = guard("officials")

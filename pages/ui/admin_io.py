@@ -10,15 +10,13 @@ from sqlalchemy.orm import Session
 
 from models import accounts, audit_queries
 from models.audit_queries import AuditFilter
-from models.db import session_scope
 from pages.ui import cache
 
 T = TypeVar("T")
 
 
 def read(query: Callable[[Session], T]) -> T:
-    with session_scope(cache.engine(), write=False) as session:
-        return query(session)
+    return cache.read(query)
 
 
 def accounts_list() -> list[accounts.Account]:

@@ -11,7 +11,6 @@ import streamlit as st
 
 from models import accounts
 from models.accounts import CurrentUser
-from models.db import session_scope
 from models.permissions import Permission, allowed
 from pages.ui import cache, state
 
@@ -23,8 +22,7 @@ def current_user() -> CurrentUser | None:
     token = st.session_state.get(state.AUTH)
     if not isinstance(token, str):
         return None
-    with session_scope(cache.engine()) as session:
-        user = accounts.resume(session, token)
+    user = cache.write(lambda session: accounts.resume(session, token), changes=())
     if user is None:
         st.session_state.pop(state.AUTH, None)
         st.session_state[state.AUTH_NOTICE] = "Your session ended. Please sign in again."
@@ -50,8 +48,7 @@ def require_user(permission: Permission) -> CurrentUser:
 def sign_in_form() -> None:
     """The sign-in form, or, when no account exists yet, how to create the first admin."""
     st.title("Outreach Tracker")
-    with session_scope(cache.engine(), write=False) as session:
-        ready = accounts.has_accounts(session)
+    ready = cache.read(accounts.has_accounts)
     if not ready:
         st.warning("No account exists yet. An administrator creates the first one on the server:")
         st.code(FIRST_ADMIN_COMMAND, language="bash")
@@ -68,8 +65,7 @@ def sign_in_form() -> None:
 
 
 def _attempt_sign_in(name: str, password: str) -> None:
-    with session_scope(cache.engine()) as session:
-        result = accounts.sign_in(session, name, password)
+    result = cache.write(lambda session: accounts.sign_in(session, name, password), changes=())
     if result.token is None:
         st.error(result.message)
         return
@@ -79,8 +75,8 @@ def _attempt_sign_in(name: str, password: str) -> None:
 
 def sign_out() -> None:
     token = st.session_state.pop(state.AUTH, None)
-    with session_scope(cache.engine()) as session:
-        accounts.sign_out(session, token if isinstance(token, str) else None)
+    ended = token if isinstance(token, str) else None
+    cache.write(lambda session: accounts.sign_out(session, ended), changes=())
     st.session_state.clear()
 
 

@@ -17,6 +17,7 @@ did not change. Other processes' writes show up within :data:`TTL_S`.
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -86,6 +87,12 @@ def write(
         result = action(session)
     invalidate(changes, campaign_id=campaign_id)
     return result
+
+
+def read(query: Callable[[Session], T]) -> T:
+    """An uncached read in a read-only session, for what must be current (sign-in, audit)."""
+    with session_scope(engine(), write=False) as session:
+        return query(session)
 
 
 class _Stamps:
@@ -301,18 +308,8 @@ def attempts_csv(filters: Filters, *, excel: bool, actor_id: int) -> Callable[[]
     bound = engine()
 
     def build() -> bytes:
-        with session_scope(bound, write=False) as session:
-            exports.check_export(session, actor_id)
-            data, rows = exports.attempts_export(session, filters, excel=excel)
-        with session_scope(bound) as session:
-            exports.record_export(
-                session,
-                actor_id=actor_id,
-                what="attempts",
-                rows=rows,
-                filters=filters,
-                excel=excel,
-            )
-        return data
+        buffer = io.StringIO(newline="")
+        exports.export_attempts(bound, buffer, filters, actor_id=actor_id, excel=excel)
+        return buffer.getvalue().encode("utf-8")
 
     return build

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from models import audit_queries
 from models.accounts import CurrentUser
 from models.corrections import AttemptEdit, delete_attempt, update_attempt
-from models.db import session_scope
 from models.permissions import Permission, PermissionDenied
 from models.text import InvalidInput
 from models.vocab import OUTCOMES_BY_CHANNEL, Channel, Outcome
@@ -26,10 +25,11 @@ from pages.ui import auth, cache, render, state
 
 def _correctable(campaign_id: int, official_id: int, user: CurrentUser) -> pd.DataFrame:
     mine_only = None if auth.may(user, Permission.EDIT_ANY_ATTEMPTS) else user.id
-    with session_scope(cache.engine(), write=False) as session:
-        return audit_queries.correctable_attempts(
+    return cache.read(
+        lambda session: audit_queries.correctable_attempts(
             session, campaign_id=campaign_id, official_id=official_id, coordinator_id=mine_only
         )
+    )
 
 
 def _label(row: pd.Series) -> str:
