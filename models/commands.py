@@ -315,7 +315,7 @@ def _complete_follow_ups(session: Session, attempt: Attempt) -> tuple[int, ...]:
             )
             .returning(FollowUp.due_on)
         ).all()
-        rollups.follow_ups_completed(
+        rollups.follow_up_completed(
             session,
             campaign_id=attempt.campaign_id,
             official_id=attempt.official_id,

@@ -1,4 +1,5 @@
-"""Correcting the record: edit, soft-delete and restore attempts, each checked and audited.
+"""Correcting the record: edit, soft-delete and restore attempts, remove a response
+recorded by mistake, reopen a follow-up marked done; each checked and audited.
 
 Coordinators may change their own attempts, admins anyone's. Deletion is soft: the row
 stays, with ``deleted_at`` set, and leaves every list, chart and export; an admin can
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.audit import record_event
@@ -18,9 +20,9 @@ from models.base import utcnow
 from models.commands import MAX_DURATION_S, NOTES_MAX, check_channel, check_not_future
 from models.insights import upkeep as rollups
 from models.permissions import Permission, require
-from models.tables import Attempt, Official
+from models.tables import Attempt, FollowUp, Official, Response
 from models.text import InvalidInput, clean_text
-from models.vocab import Channel, Outcome
+from models.vocab import Channel, FollowUpStatus, Outcome
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def update_attempt(
         assert official is not None  # attempts.official_id is a foreign key
         rollups.set_local_time(attempt, official.timezone)
     session.flush()
-    rollups.attempt_changed(session, before, attempt)
+    rollups.attempt_edited(session, before, attempt)
     record_event(
         session,
         actor_id=actor_id,
@@ -92,11 +94,10 @@ def update_attempt(
 def delete_attempt(session: Session, attempt_id: int, *, actor_id: int) -> None:
     """Soft-delete: the attempt leaves lists, charts and exports until an admin restores it."""
     attempt = _editable(session, attempt_id, actor_id)
-    before = rollups.facts_of(attempt)
     attempt.deleted_at = utcnow()
     attempt.deleted_by_id = actor_id
     session.flush()
-    rollups.attempt_changed(session, before, attempt)
+    rollups.attempt_deleted(session, attempt)
     record_event(
         session, actor_id=actor_id, action="delete", entity="attempt", entity_id=attempt_id
     )
@@ -108,13 +109,82 @@ def restore_attempt(session: Session, attempt_id: int, *, actor_id: int) -> None
     attempt = session.get(Attempt, attempt_id)
     if attempt is None or attempt.deleted_at is None:
         raise InvalidInput("That attempt is not deleted.")
-    before = rollups.facts_of(attempt)
     attempt.deleted_at = None
     attempt.deleted_by_id = None
     session.flush()
-    rollups.attempt_changed(session, before, attempt)
+    rollups.attempt_restored(session, attempt)
     record_event(
         session, actor_id=actor_id, action="restore", entity="attempt", entity_id=attempt_id
+    )
+
+
+def remove_response(session: Session, attempt_id: int, *, actor_id: int) -> int:
+    """Remove the response recorded against a live attempt, as whoever may edit it can.
+
+    A follow-up the response committed to stays: it is owed whatever was recorded. The
+    summary is not copied into the audit log. Returns the removed response's id.
+    """
+    attempt = _editable(session, attempt_id, actor_id)
+    response = session.scalar(select(Response).where(Response.attempt_id == attempt_id))
+    if response is None:
+        raise InvalidInput("That attempt has no response recorded.")
+    response_id, stance, responded_at = response.id, response.stance, response.responded_at
+    session.delete(response)
+    attempt.responded_at = None
+    session.flush()
+    rollups.response_removed(session, attempt, responded_at=responded_at)
+    record_event(
+        session,
+        actor_id=actor_id,
+        action="delete",
+        entity="response",
+        entity_id=response_id,
+        changes={"attempt_id": attempt_id, "stance": stance.value},
+    )
+    return response_id
+
+
+def reopen_follow_up(session: Session, *, follow_up_id: int, actor_id: int) -> None:
+    """Make a follow-up marked done open again; one that is open or cancelled is refused."""
+    require(session, actor_id, Permission.LOG_ATTEMPTS)
+    done = session.execute(
+        select(FollowUp.completed_at, FollowUp.completed_by_attempt_id).where(
+            FollowUp.id == follow_up_id, FollowUp.status == FollowUpStatus.DONE
+        )
+    ).one_or_none()
+    if done is None or done.completed_at is None:
+        raise InvalidInput("That follow-up is not done.")
+    # Guarded by completed_at: exactly the completion read above is undone, even if
+    # another writer reopened and completed it again in between.
+    reopened = session.execute(
+        update(FollowUp)
+        .where(
+            FollowUp.id == follow_up_id,
+            FollowUp.status == FollowUpStatus.DONE,
+            FollowUp.completed_at == done.completed_at,
+        )
+        .values(status=FollowUpStatus.OPEN, completed_at=None, completed_by_attempt_id=None)
+        .returning(FollowUp.campaign_id, FollowUp.official_id, FollowUp.due_on)
+    ).one_or_none()
+    if reopened is None:
+        raise InvalidInput("That follow-up is not done.")
+    rollups.follow_up_reopened(
+        session,
+        campaign_id=reopened.campaign_id,
+        official_id=reopened.official_id,
+        due_on=reopened.due_on,
+        completed_at=done.completed_at,
+    )
+    record_event(
+        session,
+        actor_id=actor_id,
+        action="reopen",
+        entity="follow_up",
+        entity_id=follow_up_id,
+        changes={
+            "status": [FollowUpStatus.DONE.value, FollowUpStatus.OPEN.value],
+            "completed_by_attempt_id": [done.completed_by_attempt_id, None],
+        },
     )
 
 

@@ -12,11 +12,6 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-# The raw-table twins of three Insights figures live in models.insights.reference; they
-# are named here too only while tests/test_rollups.py reads them as queries.*.
-from models.insights.reference import attempts_by_week_channel as attempts_by_week_channel
-from models.insights.reference import response_rate_by_week as response_rate_by_week
-from models.insights.reference import summary as summary
 from models.localtime import OfficeHours
 from models.tables import (
     Attempt,

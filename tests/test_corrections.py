@@ -1,4 +1,4 @@
-"""Editing, deleting and restoring attempts: who may, what changes, what is audited."""
+"""Correcting the record (attempts, responses, follow-ups): who may, what changes, the audit."""
 
 from __future__ import annotations
 
@@ -8,13 +8,21 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.corrections import AttemptEdit, delete_attempt, restore_attempt, update_attempt
+from models.commands import ResponseInput, record_response
+from models.corrections import (
+    AttemptEdit,
+    delete_attempt,
+    remove_response,
+    reopen_follow_up,
+    restore_attempt,
+    update_attempt,
+)
 from models.filters import Filters
 from models.insights.reference import summary
 from models.permissions import PermissionDenied
-from models.tables import Attempt, AuditEvent, User
+from models.tables import Attempt, AuditEvent, FollowUp, Response, User
 from models.text import InvalidInput
-from models.vocab import Channel, Outcome, Role
+from models.vocab import Channel, FollowUpStatus, Outcome, Role, Stance
 from tests.factories import DEFAULT_TIME, make_attempt, make_campaign, make_official, make_user
 
 
@@ -131,3 +139,63 @@ def test_unchanged_edit_writes_no_audit_event(session: Session, world: dict[str,
     same = AttemptEdit(Channel.PHONE, Outcome.NO_ANSWER, DEFAULT_TIME, "first notes")
     assert update_attempt(session, world["attempt"], same, actor_id=world["owner"]) == {}
     assert _audit_count(session) == before
+
+
+def test_removing_a_response_leaves_the_attempt_unanswered_and_is_audited(
+    session: Session, world: dict[str, int]
+) -> None:
+    """The response row goes, the attempt counts as unanswered, one "delete" event says so."""
+    reply = ResponseInput(Stance.SUPPORTIVE, "a summary", responded_at=DEFAULT_TIME)
+    response_id = record_response(
+        session, attempt_id=world["attempt"], response=reply, actor_id=world["owner"]
+    )
+    before = _audit_count(session)
+    assert remove_response(session, world["attempt"], actor_id=world["owner"]) == response_id
+    session.commit()
+    attempt = session.get(Attempt, world["attempt"])
+    assert attempt is not None
+    assert (attempt.responded_at, session.get(Response, response_id)) == (None, None)
+    event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event is not None
+    assert (event.action, event.entity, event.entity_id) == ("delete", "response", response_id)
+    assert event.changes == {"attempt_id": world["attempt"], "stance": "supportive"}
+    assert _audit_count(session) == before + 1
+
+
+def test_only_who_may_edit_the_attempt_removes_its_response(
+    session: Session, world: dict[str, int]
+) -> None:
+    """Another coordinator is refused; an attempt with no response is refused with a reason."""
+    with pytest.raises(PermissionDenied):
+        remove_response(session, world["attempt"], actor_id=world["other"])
+    session.rollback()
+    with pytest.raises(InvalidInput, match="no response"):
+        remove_response(session, world["attempt"], actor_id=world["admin"])
+
+
+def test_reopening_a_done_follow_up_makes_it_open_and_is_audited(session: Session) -> None:
+    """A follow-up done by a later attempt is open again, with no completion, after reopening."""
+    campaign = make_campaign(session)
+    official = make_official(session, campaign_id=campaign)
+    owner = make_user(session, "Owner")
+    first = make_attempt(
+        session, campaign_id=campaign, official_id=official, actor_id=owner,
+        follow_up_on=DEFAULT_TIME.date(),
+    )  # fmt: skip
+    second = make_attempt(session, campaign_id=campaign, official_id=official, actor_id=owner)
+    assert first.follow_up_id is not None
+    assert second.completed_follow_up_ids == (first.follow_up_id,)
+    reopen_follow_up(session, follow_up_id=first.follow_up_id, actor_id=owner)
+    follow_up = session.get(FollowUp, first.follow_up_id)
+    assert follow_up is not None
+    session.refresh(follow_up)
+    assert (follow_up.status, follow_up.completed_at, follow_up.completed_by_attempt_id) == (
+        FollowUpStatus.OPEN, None, None,
+    )  # fmt: skip
+    event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event is not None
+    assert (event.action, event.entity, event.entity_id) == (
+        "reopen", "follow_up", first.follow_up_id,
+    )  # fmt: skip
+    with pytest.raises(InvalidInput, match="not done"):
+        reopen_follow_up(session, follow_up_id=first.follow_up_id, actor_id=owner)

@@ -13,7 +13,7 @@ from alembic import command
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from models import insights, queries
+from models import insights
 from models.commands import (
     ResponseInput,
     cancel_follow_up,
@@ -25,6 +25,7 @@ from models.corrections import AttemptEdit, delete_attempt, restore_attempt, upd
 from models.db import alembic_config, make_engine
 from models.directory import OfficialInput, add_target, update_official
 from models.filters import Filters
+from models.insights import reference
 from models.insights.upkeep import ROLLUP_TABLES, delay_band, local_slot, rebuild_rollups
 from models.tables import Attempt, FollowUp, Official, Response
 from models.users import ensure_user
@@ -178,7 +179,7 @@ def test_derived_attempt_columns_match_their_sources(session: Session) -> None:
 
 def test_figures_from_rollups_equal_the_raw_definitions(session: Session) -> None:
     """For ranges cut anywhere in a week, read as weeks or as all time less the weeks
-    outside, the figures equal queries.py's counts over the raw table."""
+    outside, the figures equal the raw-table counts of models/insights/reference.py."""
     scenario = Scenario(session, seed=99)
     scenario.run(250)
     session.flush()
@@ -189,15 +190,15 @@ def test_figures_from_rollups_equal_the_raw_definitions(session: Session) -> Non
                       {"channels": (Channel.PHONE, Channel.FAX)},
                       {"official_ids": (scenario.officials[0],)}):  # fmt: skip
             filters = Filters(date_from=date_from, date_to=date_to, **extra)
-            raw = queries.response_rate_by_week(session, filters)
+            raw = reference.response_rate_by_week(session, filters)
             ours = insights.response_rate_by_week(session, filters)
             assert ours[["week", "attempts", "responded"]].values.tolist() == (
                 raw[["week", "attempts", "responded"]].values.tolist()
             ), filters
-            assert insights.summary(session, filters) == queries.summary(session, filters)
+            assert insights.summary(session, filters) == reference.summary(session, filters)
             by_channel = insights.attempts_by_week_channel(session, filters)
             assert by_channel.values.tolist() == (
-                queries.attempts_by_week_channel(session, filters).values.tolist()
+                reference.attempts_by_week_channel(session, filters).values.tolist()
             ), filters
 
 

@@ -8,7 +8,8 @@ The public surface, for pages, ``cli.py``, the benchmark and the tests:
 * the figures over the shared filters (``headline``, ``attempts_by_week_channel``, ...)
   and the columns of their frames, from :mod:`models.insights.figures`;
 * what each figure means, from :mod:`models.insights.definitions`;
-* ``rebuild_rollups``, which recomputes every rollup from the raw tables.
+* ``rebuild`` (and its older name ``rebuild_rollups``), which recomputes every rollup
+  from the raw tables.
 
 The write side (:mod:`models.insights.upkeep`, one function per domain event) is for the
 model layer's own writers; its counting SQL lives in :mod:`models.insights.counting` and
@@ -51,6 +52,7 @@ from models.insights.registry import (
     Figure,
     FrameQuery,
 )
+from models.insights.upkeep import rebuild
 
 __all__ = [
     "ATTEMPTS_BY_WEEK_CHANNEL", "BEST_TIME_TO_CALL", "DEFINITIONS", "FIGURES",
@@ -59,6 +61,6 @@ __all__ = [
     "RESPONSE_RATE_BY_WEEK", "RESPONSE_WEEK_COLUMNS", "SMALL_SAMPLE",
     "WEEK_CHANNEL_COLUMNS", "Figure", "FrameQuery", "Headline", "Period", "Summary",
     "attempts_by_week_channel", "best_time_to_call", "follow_ups_by_week", "headline",
-    "median_band", "outcome_mix", "per_official", "rebuild_rollups",
+    "median_band", "outcome_mix", "per_official", "rebuild", "rebuild_rollups",
     "response_rate_by_week", "summary", "wilson",
 ]  # fmt: skip

@@ -115,7 +115,7 @@ def rebuild_rollups(bind: Bind) -> None:
 
 
 # The counting behind each rollup, as a grouped SELECT of its columns in order, with no
-# WHERE on the attempts yet: rebuild_rollups adds "not deleted", models/facts.py the
+# WHERE on the attempts yet: rebuild_rollups adds "not deleted", models/insights/sources.py the
 # filters, so the raw side of a figure counts exactly as its rollup does.
 
 

@@ -1,12 +1,16 @@
 """Precomputed counts for the Insights figures, kept exact in the writer's own transaction.
 
-Every write that changes what a rollup counts calls one entry point here (one per
-event) before its transaction commits, so a reader sees the raw rows and the rollups
-agree at every commit. Each change is an atomic upsert (``INSERT ... ON CONFLICT DO
-UPDATE SET n = n + excluded.n``), never a read-then-write, so concurrent writers on
-PostgreSQL cannot lose a count; rows whose counts all fall to zero are deleted, so the
-incremental tables equal :func:`rebuild_rollups`, which recomputes everything from the
-raw tables in SQL (after the demo's bulk insert, in the migration, and in the tests).
+There is one function here per domain event (:data:`EVENTS`: an attempt logged,
+edited, deleted or restored; a response recorded or removed; a follow-up created,
+completed, reopened or cancelled; an official's time zone changed) and :func:`rebuild`.
+Every writer of attempts, responses and follow-ups (``models/commands.py``,
+``models/corrections.py``, ``models/directory.py``, the bulk loader ``models/bulk.py``)
+calls one of them before its transaction commits, so a reader sees the raw rows and
+the rollups agree at every commit; ``tests/test_rollup_events.py`` holds every writer
+to that. Each change is an atomic upsert (``INSERT ... ON CONFLICT DO UPDATE SET n = n
++ excluded.n``), never a read-then-write, so concurrent writers on PostgreSQL cannot
+lose a count; rows whose counts all fall to zero are deleted, so the incremental
+tables equal :func:`rebuild`, which recomputes everything from the raw tables in SQL.
 
 The tables (``models/tables.py``): ``attempt_rollup`` and ``response_delay_rollup`` per
 UTC week of the attempt; ``hour_rollup`` for phone calls per week and the official's
@@ -22,7 +26,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -43,6 +47,7 @@ from models.insights.counting import (
     LIVE_OUTCOME_CLASSES,
     ROLLUP_TABLES,
     WEEK,
+    Bind,
     _insert_from,
     attempt_counts,
     delay_band,
@@ -59,14 +64,20 @@ from models.insights.counting import (
 from models.tables import Attempt
 from models.vocab import LIVE_CLASSES, Channel, Outcome, OutcomeClass
 
+# The events, in the order of EVENTS; the rest is re-exported for the read side.
+EVENTS = (
+    "attempt_logged", "attempt_edited", "attempt_deleted", "attempt_restored",
+    "response_recorded", "response_removed", "follow_up_created", "follow_up_completed",
+    "follow_up_reopened", "follow_up_cancelled", "official_zone_changed", "rebuild",
+)  # fmt: skip
+
 __all__ = [
+    *EVENTS,
     "ALL_TIME", "ALL_TIME_START", "CALL_CHANNEL", "DAY_PERIOD", "DELAY_BOUNDS",
     "LIVE_OUTCOME_CLASSES", "ROLLUP_TABLES", "WEEK",
-    "AttemptFacts", "attempt_changed", "attempt_counts", "attempt_logged", "delay_band",
-    "delay_counts", "facts_of", "follow_up_cancelled", "follow_up_counts", "follow_up_created",
-    "follow_ups_completed", "hour_counts", "local_slot", "monday", "official_zone_changed",
-    "rebuild_rollups", "refresh_local_times", "response_recorded", "set_local_time", "week_of",
-    "whole_seconds_between",
+    "AttemptFacts", "attempt_counts", "delay_band", "delay_counts", "facts_of",
+    "follow_up_counts", "hour_counts", "local_slot", "monday", "rebuild_rollups",
+    "refresh_local_times", "set_local_time", "week_of", "whole_seconds_between",
 ]  # fmt: skip
 
 _Key = tuple[Any, ...]
@@ -118,6 +129,23 @@ def attempt_logged(session: Session, attempt: Attempt) -> None:
     _apply(session, _attempt_deltas(facts_of(attempt), +1, with_response=False))
 
 
+def attempt_edited(session: Session, before: AttemptFacts, attempt: Attempt) -> None:
+    """An attempt was edited: move its counts from ``before`` (taken before the edit)."""
+    deltas = _attempt_deltas(before, -1)
+    _merge(deltas, _attempt_deltas(facts_of(attempt), +1))
+    _apply(session, deltas)
+
+
+def attempt_deleted(session: Session, attempt: Attempt) -> None:
+    """A live attempt was soft-deleted (``deleted_at`` is set): it leaves every count."""
+    _apply(session, _attempt_deltas(replace(facts_of(attempt), live=True), -1))
+
+
+def attempt_restored(session: Session, attempt: Attempt) -> None:
+    """A deleted attempt is live again, with its response if it has one."""
+    _apply(session, _attempt_deltas(facts_of(attempt), +1))
+
+
 def response_recorded(session: Session, attempt: Attempt) -> None:
     """A response was recorded against ``attempt`` (``attempt.responded_at`` is set)."""
     facts = facts_of(attempt)
@@ -125,11 +153,11 @@ def response_recorded(session: Session, attempt: Attempt) -> None:
         _apply(session, _response_deltas(facts, +1))
 
 
-def attempt_changed(session: Session, before: AttemptFacts, attempt: Attempt) -> None:
-    """An attempt was edited, deleted or restored: move its counts from ``before``."""
-    deltas = _attempt_deltas(before, -1)
-    _merge(deltas, _attempt_deltas(facts_of(attempt), +1))
-    _apply(session, deltas)
+def response_removed(session: Session, attempt: Attempt, *, responded_at: datetime) -> None:
+    """The response given at ``responded_at`` was removed from ``attempt``."""
+    facts = replace(facts_of(attempt), responded_at=responded_at)
+    if facts.live:
+        _apply(session, _response_deltas(facts, -1))
 
 
 def follow_up_created(
@@ -138,7 +166,7 @@ def follow_up_created(
     _apply(session, {_FOLLOW_UPS: {(due_on, campaign_id, official_id): {"open": 1}}})
 
 
-def follow_ups_completed(
+def follow_up_completed(
     session: Session,
     *,
     campaign_id: int,
@@ -147,18 +175,52 @@ def follow_ups_completed(
     completed_at: datetime,
 ) -> None:
     """Open follow-ups due on ``due_days`` were done at ``completed_at``: on time or late."""
-    done_on = completed_at.astimezone(UTC).date()
-    deltas: _Deltas = {_FOLLOW_UPS: {}}
-    for due_on in due_days:
-        timing = "done_on_time" if done_on <= due_on else "done_late"
-        _add(deltas[_FOLLOW_UPS], (due_on, campaign_id, official_id), {"open": -1, timing: 1})
-    _apply(session, deltas)
+    _apply(session, _completion_deltas(campaign_id, official_id, due_days, completed_at, +1))
+
+
+def follow_up_reopened(
+    session: Session, *, campaign_id: int, official_id: int, due_on: date, completed_at: datetime
+) -> None:
+    """A follow-up done at ``completed_at`` is open again."""
+    _apply(session, _completion_deltas(campaign_id, official_id, (due_on,), completed_at, -1))
 
 
 def follow_up_cancelled(
     session: Session, *, campaign_id: int, official_id: int, due_on: date
 ) -> None:
     _apply(session, {_FOLLOW_UPS: {(due_on, campaign_id, official_id): {"open": -1}}})
+
+
+def official_zone_changed(session: Session, official_id: int) -> None:
+    """The official's time zone was corrected: redo their attempts' local hours and cells."""
+    refresh_local_times(session, official_id=official_id)
+    session.execute(delete(_HOURS).where(_HOURS.c.official_id == official_id))
+    live = Attempt.deleted_at.is_(None)
+    for days in (WEEK, DAY_PERIOD, ALL_TIME):
+        counts = hour_counts(days).where(live, Attempt.official_id == official_id)
+        _insert_from(session, _HOURS, counts)
+
+
+def rebuild(bind: Bind) -> None:
+    """Recompute every rollup (and ``attempts.responded_at``) from the raw tables.
+
+    For writes too many for one event each (a bulk load), and to check the events: the
+    incremental tables must always equal what this computes. The local weekday and hour
+    are the writer's to fill (see :func:`set_local_time`, ``refresh_local_times``).
+    """
+    rebuild_rollups(bind)
+
+
+def _completion_deltas(
+    campaign_id: int, official_id: int, due_days: Iterable[date], completed_at: datetime, sign: int
+) -> _Deltas:
+    done_on = completed_at.astimezone(UTC).date()
+    deltas: _Deltas = {_FOLLOW_UPS: {}}
+    for due_on in due_days:
+        timing = "done_on_time" if done_on <= due_on else "done_late"
+        key = (due_on, campaign_id, official_id)
+        _add(deltas[_FOLLOW_UPS], key, {"open": -sign, timing: sign})
+    return deltas
 
 
 # --- Deltas: what an attempt adds to each table ---------------------------------------
@@ -273,13 +335,3 @@ def _drop_empty_statement(name: str) -> Any:
     table = _BY_NAME[name]
     where = [table.c[key] == bindparam(f"b_{key}") for key in _keys(table)]
     return delete(table).where(*where, *(table.c[n] == 0 for n in _counters(table)))
-
-
-def official_zone_changed(session: Session, official_id: int) -> None:
-    """The official's time zone was corrected: redo their attempts' local hours and cells."""
-    refresh_local_times(session, official_id=official_id)
-    session.execute(delete(_HOURS).where(_HOURS.c.official_id == official_id))
-    live = Attempt.deleted_at.is_(None)
-    for days in (WEEK, DAY_PERIOD, ALL_TIME):
-        counts = hour_counts(days).where(live, Attempt.official_id == official_id)
-        _insert_from(session, _HOURS, counts)
