@@ -293,7 +293,8 @@ def test_reply_time_is_noon_utc_or_the_attempts_time_and_never_in_the_future() -
     assert reply_time(date(2026, 3, 9), attempt_at, now) == now
 
 
-def test_official_details_show_numbers_in_international_format_as_tel_links(db: Engine) -> None:
+@pytest.mark.usefixtures("db")
+def test_official_details_show_numbers_in_international_format_as_tel_links() -> None:
     """The official's phone and fax show as +7 499 244-30-25 and link to tel:+74992443025."""
     at = open_app()
     lines = markdown_texts(at)

@@ -43,7 +43,8 @@ def test_only_admins_get_the_officials_edit_forms(world: World, kind: str) -> No
 
 
 @pytest.mark.parametrize("kind", ["viewer", "coordinator", "admin"])
-def test_working_follow_ups_is_for_coordinators_and_admins(world: World, kind: str) -> None:
+@pytest.mark.usefixtures("world")
+def test_working_follow_ups_is_for_coordinators_and_admins(kind: str) -> None:
     """All roles see the queue; "Log next attempt" and "Cancel follow-up" are not for viewers."""
     at = open_app("follow-ups", ROLE_OF[kind])
 
@@ -62,9 +63,8 @@ def test_working_follow_ups_is_for_coordinators_and_admins(world: World, kind: s
         ("admin", "admin", {"Add user", "Change role", "Deactivate", "Restore attempt"}),
     ],
 )
-def test_the_buttons_each_role_gets(
-    world: World, kind: str, url_path: str, expected: set[str]
-) -> None:
+@pytest.mark.usefixtures("world")
+def test_the_buttons_each_role_gets(kind: str, url_path: str, expected: set[str]) -> None:
     """Writing controls appear only where the role may write (Sign out aside)."""
     at = open_app(url_path, ROLE_OF[kind])
 
@@ -72,7 +72,8 @@ def test_the_buttons_each_role_gets(
 
 
 @pytest.mark.parametrize("kind", ["coordinator", "admin"])
-def test_log_outreach_offers_the_log_form(world: World, kind: str) -> None:
+@pytest.mark.usefixtures("world")
+def test_log_outreach_offers_the_log_form(kind: str) -> None:
     """Coordinators and admins get the form and its "Log attempt" button."""
     at = open_app("log", ROLE_OF[kind])
 
@@ -81,7 +82,8 @@ def test_log_outreach_offers_the_log_form(world: World, kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", ["coordinator", "admin"])
-def test_reports_offers_the_downloads_to_those_who_may_export(world: World, kind: str) -> None:
+@pytest.mark.usefixtures("world")
+def test_reports_offers_the_downloads_to_those_who_may_export(kind: str) -> None:
     """Coordinators and admins get both CSV downloads."""
     at = open_app("reports", ROLE_OF[kind])
 

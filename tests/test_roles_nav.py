@@ -51,8 +51,9 @@ PAGE_IDS = [spec.url_path for spec in PAGES]
 @pytest.mark.parametrize("via", ["entry", "file"])
 @pytest.mark.parametrize("kind", ["anonymous", "deactivated"])
 @pytest.mark.parametrize("spec", PAGES, ids=PAGE_IDS)
+@pytest.mark.usefixtures("world")
 def test_signed_out_visitors_receive_only_the_sign_in_form(
-    world: World, spec: PageSpec, kind: str, via: str
+    spec: PageSpec, kind: str, via: str
 ) -> None:
     """Anonymous or deactivated, by navigation or deep link: the sign-in form, nothing else."""
     visit = visit_through_entry if via == "entry" else visit_by_file
@@ -63,7 +64,8 @@ def test_signed_out_visitors_receive_only_the_sign_in_form(
     assert texts(at.error) == []
 
 
-def test_the_tree_walker_sees_personal_data_where_it_is_shown(world: World) -> None:
+@pytest.mark.usefixtures("world")
+def test_the_tree_walker_sees_personal_data_where_it_is_shown() -> None:
     """Control for the absence checks: an admin does receive the strings, from tables too."""
     at = open_app("follow-ups", Role.ADMIN)
     assert COORDINATOR_NAME.casefold() in received(at)  # from the queue's Arrow table
@@ -93,9 +95,8 @@ ROLE_CASES = [
 
 
 @pytest.mark.parametrize(("kind", "spec"), ROLE_CASES)
-def test_each_role_uses_its_pages_and_finds_the_others_unlisted(
-    world: World, kind: str, spec: PageSpec
-) -> None:
+@pytest.mark.usefixtures("world")
+def test_each_role_uses_its_pages_and_finds_the_others_unlisted(kind: str, spec: PageSpec) -> None:
     """A permitted page opens from the navigation; any other is not registered in it."""
     at = signed_in(new_app(), ROLE_OF[kind]).run()
     if spec.url_path not in ALLOWED[kind]:
@@ -120,8 +121,9 @@ REFUSED_CASES = [
 
 
 @pytest.mark.parametrize(("kind", "spec"), REFUSED_CASES)
+@pytest.mark.usefixtures("world")
 def test_a_page_reached_by_file_refuses_a_role_without_its_permission(
-    world: World, kind: str, spec: PageSpec
+    kind: str, spec: PageSpec
 ) -> None:
     """Deep-linked past the navigation: one refusal naming the role, and no data at all."""
     at = visit_by_file(kind, spec)
@@ -137,7 +139,8 @@ def test_a_page_reached_by_file_refuses_a_role_without_its_permission(
 
 
 @pytest.mark.parametrize("kind", ["viewer", "coordinator", "admin"])
-def test_allowed_pages_also_open_by_file(world: World, kind: str) -> None:
+@pytest.mark.usefixtures("world")
+def test_allowed_pages_also_open_by_file(kind: str) -> None:
     """Every permitted page, deep-linked before dashboard.py ran, shows its title and no error."""
     for url_path in sorted(ALLOWED[kind]):
         at = visit_by_file(kind, page(url_path))

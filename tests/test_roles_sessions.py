@@ -60,7 +60,8 @@ def fill_sign_in(at: AppTest, name: str, password: str) -> AppTest:
     return button(at, "Sign in").click().run()
 
 
-def test_wrong_password_and_unknown_user_get_the_same_message(world: World) -> None:
+@pytest.mark.usefixtures("world")
+def test_wrong_password_and_unknown_user_get_the_same_message() -> None:
     """Nothing tells an unknown name from a wrong password; the form stays, nothing else shows."""
     ensure_account(Role.COORDINATOR)
     at = new_app().run()
@@ -75,7 +76,8 @@ def test_wrong_password_and_unknown_user_get_the_same_message(world: World) -> N
     assert leaked(at) == []
 
 
-def test_five_failures_lock_the_account_even_for_a_new_tab(world: World) -> None:
+@pytest.mark.usefixtures("world")
+def test_five_failures_lock_the_account_even_for_a_new_tab() -> None:
     """Counted in the database: after five wrong passwords a new session with the right
     one gets the same message, as does a deactivated account with its right password."""
     ensure_account(Role.VIEWER)
@@ -93,7 +95,8 @@ def test_five_failures_lock_the_account_even_for_a_new_tab(world: World) -> None
         assert state.AUTH not in tab.session_state
 
 
-def test_signing_in_lands_on_the_page_that_was_asked_for(world: World) -> None:
+@pytest.mark.usefixtures("world")
+def test_signing_in_lands_on_the_page_that_was_asked_for() -> None:
     """Asked for Insights while signed out, signed in: the Insights page, with its filters."""
     ensure_account(Role.VIEWER)
     at = new_app().run()

@@ -254,8 +254,10 @@ _FIGURE_FUNCTIONS: dict[str, Callable[..., Any]] = {
 }
 
 
+# ``stamp`` is only a cache key (an underscore would make st.cache_data skip it): a write
+# that changes the figure's data bumps it, so the next read misses the stale entry.
 @st.cache_data(ttl=TTL_S, max_entries=4 * MAX_ENTRIES, show_spinner=False)
-def _figure(url: str, name: str, filters: Filters, stamp: tuple[int, ...], **kwargs: Any) -> Any:
+def _figure(url: str, name: str, filters: Filters, stamp: tuple[int, ...], **kwargs: Any) -> Any:  # noqa: ARG001
     with _reading(url) as session:
         return _FIGURE_FUNCTIONS[name](session, filters, **kwargs)
 
