@@ -2,12 +2,18 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# What `make run` announces; Streamlit itself reads the same environment variables.
+RUN_HOST := $(or $(STREAMLIT_SERVER_ADDRESS),localhost)
+RUN_PORT := $(or $(STREAMLIT_SERVER_PORT),8501)
+RUN_DB := $(if $(DATABASE_URL),the database at DATABASE_URL,data/outreach.db)
 
-.PHONY: run test check lint types pytest bench seed demo clean
+.PHONY: run test check pytest bench demo clean
 
 run: $(VENV)/.runtime
-	$(BIN)/python cli.py seed
-	$(BIN)/python -m streamlit run dashboard.py
+	@echo "migrating and seeding $(RUN_DB)…"
+	@$(BIN)/python cli.py seed
+	@echo "Outreach Tracker: http://$(RUN_HOST):$(RUN_PORT)"
+	@$(BIN)/python -m streamlit run dashboard.py
 
 test: $(VENV)/.dev check pytest
 
@@ -26,16 +32,19 @@ demo: $(VENV)/.runtime
 	$(BIN)/python cli.py demo --attempts 20000
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "creating $(VENV)…"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 
 $(VENV)/.runtime: requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	touch $@
+	@echo "installing requirements (first time: a few minutes)…"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	touch $@
+	@echo "installing the development tools (first time: a minute or two)…"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
