@@ -6,6 +6,12 @@ BIN := $(VENV)/bin
 RUN_HOST := $(or $(STREAMLIT_SERVER_ADDRESS),localhost)
 RUN_PORT := $(or $(STREAMLIT_SERVER_PORT),8501)
 RUN_DB := $(if $(DATABASE_URL),the database at DATABASE_URL,data/outreach.db)
+# `make test` measures branch coverage of the model layer and fails below the floor the
+# suite reaches without PostgreSQL too (95.9% with it, 94.5% on SQLite alone), so a machine
+# without the server still passes. `make pytest` runs subsets: no floor there.
+MODELS_COVERAGE_FLOOR := 94
+COVERAGE := --cov=models --cov-branch --cov-report=term-missing:skip-covered \
+	--cov-fail-under=$(MODELS_COVERAGE_FLOOR)
 
 .PHONY: run test check pytest bench demo clean
 
@@ -15,7 +21,8 @@ run: $(VENV)/.runtime
 	@echo "Outreach Tracker: http://$(RUN_HOST):$(RUN_PORT)"
 	@$(BIN)/python -m streamlit run dashboard.py
 
-test: $(VENV)/.dev check pytest
+test: $(VENV)/.dev check
+	PYTHON=$(BIN)/python bash scripts/run-tests.sh $(COVERAGE) $(PYTEST_ARGS)
 
 check: $(VENV)/.dev
 	$(BIN)/ruff format --check .
@@ -47,4 +54,4 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	@touch $@
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
