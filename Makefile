@@ -2,14 +2,27 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# What `make run` announces; Streamlit itself reads the same environment variables.
+RUN_HOST := $(or $(STREAMLIT_SERVER_ADDRESS),localhost)
+RUN_PORT := $(or $(STREAMLIT_SERVER_PORT),8501)
+RUN_DB := $(if $(DATABASE_URL),the database at DATABASE_URL,data/outreach.db)
+# `make test` measures branch coverage of the model layer and fails below the floor the
+# suite reaches without PostgreSQL too (95.9% with it, 94.5% on SQLite alone), so a machine
+# without the server still passes. `make pytest` runs subsets: no floor there.
+MODELS_COVERAGE_FLOOR := 94
+COVERAGE := --cov=models --cov-branch --cov-report=term-missing:skip-covered \
+	--cov-fail-under=$(MODELS_COVERAGE_FLOOR)
 
-.PHONY: run test check lint types pytest bench seed demo clean
+.PHONY: run test check pytest bench demo clean
 
 run: $(VENV)/.runtime
-	$(BIN)/python cli.py seed
-	$(BIN)/python -m streamlit run dashboard.py
+	@echo "migrating and seeding $(RUN_DB)…"
+	@$(BIN)/python cli.py seed
+	@echo "Outreach Tracker: http://$(RUN_HOST):$(RUN_PORT)"
+	@$(BIN)/python -m streamlit run dashboard.py
 
-test: $(VENV)/.dev check pytest
+test: $(VENV)/.dev check
+	PYTHON=$(BIN)/python bash scripts/run-tests.sh $(COVERAGE) $(PYTEST_ARGS)
 
 check: $(VENV)/.dev
 	$(BIN)/ruff format --check .
@@ -26,16 +39,19 @@ demo: $(VENV)/.runtime
 	$(BIN)/python cli.py demo --attempts 20000
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "creating $(VENV)…"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 
 $(VENV)/.runtime: requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	touch $@
+	@echo "installing requirements (first time: a few minutes)…"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	touch $@
+	@echo "installing the development tools (first time: a minute or two)…"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -158,7 +158,7 @@ def run_user_add(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
-def run_user_list(args: argparse.Namespace, engine: Engine) -> int:
+def run_user_list(_args: argparse.Namespace, engine: Engine) -> int:
     with session_scope(engine, write=False) as session:
         for account in list_accounts(session):
             state = "active" if account.is_active else "deactivated"
@@ -196,12 +196,12 @@ def _user_id(session: Session, name: str) -> int:
     return found
 
 
-def run_migrate(args: argparse.Namespace, engine: Engine) -> int:
+def run_migrate(_args: argparse.Namespace, _engine: Engine) -> int:
     print("database is at the newest schema")
     return 0
 
 
-def run_seed(args: argparse.Namespace, engine: Engine) -> int:
+def run_seed(_args: argparse.Namespace, engine: Engine) -> int:
     with session_scope(engine) as session:
         report = seed(session)
     if not report.changed:

@@ -107,7 +107,7 @@ def sign_in(
     usable = user is not None and user.is_active and user.password_hash is not None
     locked = user is not None and user.locked_until is not None and user.locked_until > now
     if user is None or not usable or locked or not matches:
-        _record_failure(session, user, key, now, locked=locked)
+        _record_failure(session, user, now, locked=locked)
         return SignInResult(None, None, SIGN_IN_FAILED)
     if _hasher.check_needs_rehash(stored):
         user.password_hash = _hasher.hash(password)
@@ -167,9 +167,7 @@ def _verify(stored: str, password: str) -> bool:
         return False
 
 
-def _record_failure(
-    session: Session, user: User | None, key: str, now: datetime, *, locked: bool
-) -> None:
+def _record_failure(session: Session, user: User | None, now: datetime, *, locked: bool) -> None:
     # The typed name is kept only when it is an account's: people sometimes type their
     # password into the name box, and the audit log must not keep it.
     changes: dict[str, object] = {"name": user.name} if user is not None else {}

@@ -107,8 +107,9 @@ def test_sign_in_session_and_sign_out(session: Session, admin: int) -> None:
     assert stored != result.token
 
 
+@pytest.mark.usefixtures("admin")
 def test_unknown_user_wrong_password_same_message_same_work(
-    session: Session, admin: int, hasher: CountingHasher
+    session: Session, hasher: CountingHasher
 ) -> None:
     """Unknown name and wrong password: identical message, one argon2 verification each."""
     before = hasher.verifications
@@ -120,8 +121,9 @@ def test_unknown_user_wrong_password_same_message_same_work(
     assert _events(session, "sign_in_failed") == 2
 
 
+@pytest.mark.usefixtures("admin")
 def test_five_failures_lock_the_account_for_fifteen_minutes(
-    session: Session, admin: int, hasher: CountingHasher
+    session: Session, hasher: CountingHasher
 ) -> None:
     """After five failures even the right password fails (same message) until 15 minutes pass."""
     for minute in range(5):
@@ -136,7 +138,8 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(
     assert later.user is not None
 
 
-def test_failures_spread_beyond_the_window_do_not_lock(session: Session, admin: int) -> None:
+@pytest.mark.usefixtures("admin")
+def test_failures_spread_beyond_the_window_do_not_lock(session: Session) -> None:
     """Four failures, then a fifth 16 minutes after the first: the count restarts, no lock."""
     for minute in range(4):
         sign_in(session, "admin", "wrong password!!", now=NOW + timedelta(minutes=minute))
@@ -144,9 +147,8 @@ def test_failures_spread_beyond_the_window_do_not_lock(session: Session, admin: 
     assert sign_in(session, "admin", PASSWORD, now=NOW + timedelta(minutes=17)).user is not None
 
 
-def test_idle_session_expires(
-    session: Session, admin: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("admin")
+def test_idle_session_expires(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     """A session unused for longer than the idle timeout is ended; the default is 30 minutes."""
     monkeypatch.delenv(accounts.IDLE_ENV, raising=False)
     token = sign_in(session, "admin", PASSWORD, now=NOW).token

@@ -90,7 +90,8 @@ def test_delete_needs_confirmation_then_soft_deletes(db: Engine) -> None:
     assert _attempt(db).deleted_at is not None
 
 
-def test_other_coordinators_do_not_see_it_but_admins_do(db: Engine) -> None:
+@pytest.mark.usefixtures("db")
+def test_other_coordinators_do_not_see_it_but_admins_do() -> None:
     """Another coordinator gets no correction choice; an admin can pick the attempt."""
     ensure_account(Role.COORDINATOR, "second coordinator")
     stranger = signed_in(

@@ -251,7 +251,8 @@ def test_neutralise_and_its_exact_inverse(cell: str, written: str) -> None:
     assert unneutralise(neutralise(cell)) == cell
 
 
-def test_excel_variant_has_bom_and_crlf(session: Session, history: dict[str, int]) -> None:
+@pytest.mark.usefixtures("history")
+def test_excel_variant_has_bom_and_crlf(session: Session) -> None:
     """excel=True: UTF-8 BOM first, every line ends CRLF; the default has neither."""
     excel = attempts_csv_bytes(session, Filters(), excel=True)
     plain = attempts_csv_bytes(session, Filters())
@@ -263,7 +264,8 @@ def test_excel_variant_has_bom_and_crlf(session: Session, history: dict[str, int
     assert excel[3:].replace(b"\r\n", b"\n") == plain
 
 
-def test_bytes_match_the_streamed_file(session: Session, history: dict[str, int]) -> None:
+@pytest.mark.usefixtures("history")
+def test_bytes_match_the_streamed_file(session: Session) -> None:
     """The download button's bytes are the streamed export, encoded as UTF-8."""
     out = io.StringIO(newline="")
     write_attempts_csv(session, out, Filters())

@@ -258,8 +258,9 @@ def test_campaign_filter_and_no_filter(session: Session, ids: dict[str, int]) ->
     ],
     ids=["no attempts in the range", "no letters"],
 )
+@pytest.mark.usefixtures("ids")
 def test_an_empty_result_gives_empty_frames_and_no_rates(
-    session: Session, ids: dict[str, int], filters: Filters
+    session: Session, filters: Filters
 ) -> None:
     """Every frame keeps its columns; tiles have no rate, no median; nothing raises."""
     now = utcnow()

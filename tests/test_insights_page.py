@@ -88,7 +88,8 @@ def last_week() -> dict[str, str | list[str]]:
     return {"from": (today - timedelta(days=6)).isoformat(), "to": today.isoformat()}
 
 
-def test_tiles_show_values_and_changes_against_the_previous_period(ids: dict[str, int]) -> None:
+@pytest.mark.usefixtures("ids")
+def test_tiles_show_values_and_changes_against_the_previous_period() -> None:
     """2 attempts (+1), contact 50.0% (+50.0 pp), response 50.0% (+50.0 pp), median band."""
     at = insights_at(last_week())
 
@@ -102,7 +103,8 @@ def test_tiles_show_values_and_changes_against_the_previous_period(ids: dict[str
     assert "1 of 2 attempts reached a person" in texts(at.caption)
 
 
-def test_every_figure_is_drawn_with_alt_text(ids: dict[str, int]) -> None:
+@pytest.mark.usefixtures("ids")
+def test_every_figure_is_drawn_with_alt_text() -> None:
     """Six charts, each described; the per-official table lists the one official."""
     at = insights_at(last_week())
 
@@ -124,7 +126,8 @@ def test_every_figure_is_drawn_with_alt_text(ids: dict[str, int]) -> None:
     assert table["attempts"].tolist() == [2]
 
 
-def test_each_definition_is_on_the_page(ids: dict[str, int]) -> None:
+@pytest.mark.usefixtures("ids")
+def test_each_definition_is_on_the_page() -> None:
     """Every figure's one-line definition is shown as text on the page."""
     at = insights_at(last_week())
 
@@ -161,7 +164,8 @@ def test_choosing_a_coordinator_updates_the_url(ids: dict[str, int]) -> None:
     assert {m.label: m.value for m in at.metric}["Attempts"] == "1"
 
 
-def test_a_filter_with_no_attempts_says_so_everywhere(ids: dict[str, int]) -> None:
+@pytest.mark.usefixtures("ids")
+def test_a_filter_with_no_attempts_says_so_everywhere() -> None:
     """A coordinator with no attempts: the message replaces the tiles and each chart."""
     with Session(make_engine(database_url())) as session:
         idle = make_user(session, "Idle Coordinator")
@@ -206,7 +210,8 @@ def test_charts_are_valid_vega_lite_and_match_what_the_page_draws(shown: PageFig
     assert drawn.spec["description"]
 
 
-def test_every_figure_has_one_key_a_definition_a_chart_and_a_section(ids: dict[str, int]) -> None:
+@pytest.mark.usefixtures("ids")
+def test_every_figure_has_one_key_a_definition_a_chart_and_a_section() -> None:
     """The page's figures are the models' figures, one each, in order; each key has its
     definition and a sample frame of its columns, and the page draws one chart per figure."""
     at = insights_at(last_week())

@@ -88,7 +88,8 @@ def data(session: Session) -> dict[str, int]:
     return {"campaign": campaign, "a": a, "b": b, "user": user}
 
 
-def test_summary_counts_follow_the_definitions(session: Session, data: dict[str, int]) -> None:
+@pytest.mark.usefixtures("data")
+def test_summary_counts_follow_the_definitions(session: Session) -> None:
     """6 attempts (the deleted one excluded): 2 contacted, 4 delivered, 2 responded."""
     result = summary(session, Filters())
     assert result == Summary(attempts=6, contacted=2, delivered=4, responded=2)
@@ -97,7 +98,8 @@ def test_summary_counts_follow_the_definitions(session: Session, data: dict[str,
     assert result.response_rate == pytest.approx(2 / 6)
 
 
-def test_attempts_per_week_by_channel(session: Session, data: dict[str, int]) -> None:
+@pytest.mark.usefixtures("data")
+def test_attempts_per_week_by_channel(session: Session) -> None:
     """Sunday 23:30 UTC belongs to the week before; Monday 00:00 starts the next."""
     frame = attempts_by_week_channel(session, Filters())
     assert list(frame.itertuples(index=False, name=None)) == [
@@ -108,7 +110,8 @@ def test_attempts_per_week_by_channel(session: Session, data: dict[str, int]) ->
     ]
 
 
-def test_response_rate_by_attempt_cohort(session: Session, data: dict[str, int]) -> None:
+@pytest.mark.usefixtures("data")
+def test_response_rate_by_attempt_cohort(session: Session) -> None:
     """The later reply to a3 counts in a3's week: 2/4 then 0/2, with Wilson intervals."""
     frame = response_rate_by_week(session, Filters())
     assert list(frame.columns) == [
@@ -136,9 +139,8 @@ def test_response_rate_by_attempt_cohort(session: Session, data: dict[str, int])
         (Filters(campaign_ids=(999,)), Summary(0, 0, 0, 0)),
     ],
 )
-def test_filters_narrow_every_count(
-    session: Session, data: dict[str, int], filters: Filters, expected: Summary
-) -> None:
+@pytest.mark.usefixtures("data")
+def test_filters_narrow_every_count(session: Session, filters: Filters, expected: Summary) -> None:
     """Channel and inclusive date filters select exactly the attempts worked out by hand."""
     assert summary(session, filters) == expected
 

@@ -468,7 +468,8 @@ def test_reply_time_is_noon_utc_or_the_attempts_time_and_never_in_the_future() -
     assert reply_time(date(2026, 3, 9), attempt_at, now) == now
 
 
-def test_official_details_show_numbers_in_international_format_as_tel_links(db: Engine) -> None:
+@pytest.mark.usefixtures("db")
+def test_official_details_show_numbers_in_international_format_as_tel_links() -> None:
     """The official's phone and fax show as +7 499 244-30-25 and link to tel:+74992443025."""
     at = open_app()
     lines = markdown_texts(at)
@@ -477,9 +478,8 @@ def test_official_details_show_numbers_in_international_format_as_tel_links(db: 
     assert "**fax** · [+7 499 244-30-45](tel:+74992443045) · Office fax" in lines
 
 
-def test_the_call_history_shows_the_latest_attempts_with_who_when_and_the_note(
-    db: Engine,
-) -> None:
+@pytest.mark.usefixtures("db")
+def test_the_call_history_shows_the_latest_attempts_with_who_when_and_the_note() -> None:
     """Beside the form: each earlier attempt to this official here, newest first, with its note."""
     at = submit(fill(open_app(), outcome=Outcome.NO_ANSWER, notes="rang out"))
     button(at, "Log another attempt").click().run()

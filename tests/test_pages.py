@@ -75,7 +75,8 @@ def log_history(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.url_path)
-def test_every_page_renders_through_the_entry_point(db: Engine, spec: PageSpec) -> None:
+@pytest.mark.usefixtures("db")
+def test_every_page_renders_through_the_entry_point(spec: PageSpec) -> None:
     """Each registered page runs from dashboard.py without an exception, titled by its label."""
     at = open_app(spec.url_path)
 
@@ -84,7 +85,8 @@ def test_every_page_renders_through_the_entry_point(db: Engine, spec: PageSpec) 
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.url_path)
-def test_every_page_runs_by_deep_link_without_the_entry_point(db: Engine, spec: PageSpec) -> None:
+@pytest.mark.usefixtures("db")
+def test_every_page_runs_by_deep_link_without_the_entry_point(spec: PageSpec) -> None:
     """A page file run on its own (a deep link before dashboard.py ran) sets itself up."""
     at = open_page_file(spec.url_path)
 
@@ -93,7 +95,8 @@ def test_every_page_runs_by_deep_link_without_the_entry_point(db: Engine, spec: 
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.url_path)
-def test_every_page_renders_on_an_empty_database(empty_db: str, spec: PageSpec) -> None:
+@pytest.mark.usefixtures("empty_db")
+def test_every_page_renders_on_an_empty_database(spec: PageSpec) -> None:
     """With no campaign, official or attempt yet, every page still renders and says so."""
     at = open_app(spec.url_path)
 
@@ -121,7 +124,8 @@ def test_insights_tiles_show_hand_computed_rates(db: Engine) -> None:
     assert "1 of 4 attempts answered" in descriptions[1]
 
 
-def test_insights_without_matching_attempts_says_so(db: Engine) -> None:
+@pytest.mark.usefixtures("db")
+def test_insights_without_matching_attempts_says_so() -> None:
     """No attempt in the range: a sentence in place of the tiles and of every attempt chart."""
     at = open_app("insights")
 
@@ -144,7 +148,8 @@ def test_sidebar_channel_filter_narrows_every_figure(db: Engine) -> None:
     assert at.query_params["channel"] == "fax"
 
 
-def test_filters_start_from_the_url_and_ignore_malformed_parts(db: Engine) -> None:
+@pytest.mark.usefixtures("db")
+def test_filters_start_from_the_url_and_ignore_malformed_parts() -> None:
     """A link's from/to/campaign/channel set the filters; malformed or unknown parts are dropped."""
     at = signed_in(AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT_S)).run()
     at.switch_page(page("insights").file)
@@ -161,7 +166,8 @@ def test_filters_start_from_the_url_and_ignore_malformed_parts(db: Engine) -> No
     assert at.multiselect(key=state.FILTER_CHANNELS).value == [Channel.FAX, Channel.EMAIL]
 
 
-def test_default_date_range_is_the_last_twelve_weeks(db: Engine) -> None:
+@pytest.mark.usefixtures("db")
+def test_default_date_range_is_the_last_twelve_weeks() -> None:
     """Without a link, the range ends today and spans twelve weeks."""
     at = open_app("insights")
     today = today_utc()
@@ -173,7 +179,8 @@ def test_default_date_range_is_the_last_twelve_weeks(db: Engine) -> None:
     assert at.query_params["to"] == today.isoformat()
 
 
-def test_filters_are_drawn_once_on_filter_pages_and_not_elsewhere(db: Engine) -> None:
+@pytest.mark.usefixtures("db")
+def test_filters_are_drawn_once_on_filter_pages_and_not_elsewhere() -> None:
     """Insights and Reports get the sidebar filters (once each); the other pages do not."""
     at = open_app()
     for spec in PAGES:
@@ -304,7 +311,8 @@ def test_officials_page_adds_an_official_and_picks_them(db: Engine) -> None:
         assert (official.country, official.timezone) == ("DE", "Europe/Berlin")
 
 
-def test_campaigns_page_lists_the_targets(db: Engine) -> None:
+@pytest.mark.usefixtures("db")
+def test_campaigns_page_lists_the_targets() -> None:
     """The seeded campaign shows its four target officials."""
     at = open_app("campaigns")
 

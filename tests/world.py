@@ -7,7 +7,7 @@ Everything is made through the model layer by the system (``actor_id=None``), as
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -16,16 +16,21 @@ from sqlalchemy.orm import Session
 from models import accounts
 from models.base import Base
 from models.commands import create_follow_up
-from models.corrections import delete_attempt
+from models.corrections import AttemptEdit, delete_attempt
 from models.db import session_scope
 from models.directory import add_contact_point
 from models.tables import AuditEvent
-from models.vocab import ContactKind, Role
+from models.vocab import Channel, ContactKind, Outcome, Role
 from tests.factories import make_attempt, make_campaign, make_official
 
 PASSWORD = "the world's shared passphrase"
 NOTES = "Switchboard named Quince-Arbutus; call after lunch"
 WHEN = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
+LATER = WHEN + timedelta(hours=1)
+# A correction of the coordinator's attempt that changes its outcome and notes.
+EDIT = AttemptEdit(Channel.PHONE, Outcome.SPOKE_TO_STAFF, WHEN, notes="a correction")
+
+Event = tuple[int | None, str, str, int | None]  # (actor, action, entity, record id)
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,7 @@ def without_audit(shot: Snapshot) -> Snapshot:
     return {name: rows for name, rows in shot.items() if name != AuditEvent.__tablename__}
 
 
-def events_after(engine: Engine, last_id: int) -> list[tuple[int | None, str, str, int | None]]:
+def events_after(engine: Engine, last_id: int) -> list[Event]:
     """(actor, action, entity, entity_id) of the audit events after ``last_id``, in order."""
     with Session(engine) as session:
         rows = session.execute(

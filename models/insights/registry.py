@@ -47,7 +47,7 @@ class Figure:
 def _any_day(query: Callable[[Session, Filters], pd.DataFrame]) -> FrameQuery:
     """``query``, for a figure that is the same whatever day it is."""
 
-    def on(session: Session, filters: Filters, today: date, /) -> pd.DataFrame:
+    def on(session: Session, filters: Filters, _today: date, /) -> pd.DataFrame:
         return query(session, filters)
 
     return on

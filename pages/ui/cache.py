@@ -256,6 +256,8 @@ def _figure_key(figure: insights.Figure) -> str:
     return figure.key
 
 
+# ``stamp`` is only a cache key (an underscore would make st.cache_data skip it): a write
+# that changes the figure's data bumps it, so the next read misses the stale entry.
 @st.cache_data(
     ttl=TTL_S,
     max_entries=4 * MAX_ENTRIES,
@@ -263,7 +265,11 @@ def _figure_key(figure: insights.Figure) -> str:
     hash_funcs={insights.Figure: _figure_key},
 )
 def _figure(
-    url: str, figure: insights.Figure, filters: Filters, stamp: tuple[int, ...], today: date
+    url: str,
+    figure: insights.Figure,
+    filters: Filters,
+    stamp: tuple[int, ...],  # noqa: ARG001 (a cache key only)
+    today: date,
 ) -> pd.DataFrame:
     with _reading(url) as session:
         return figure.query(session, filters, today)
@@ -276,7 +282,10 @@ def figure(figure: insights.Figure, filters: Filters, *, today: date) -> pd.Data
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
 def _headline(
-    url: str, filters: Filters, stamp: tuple[int, ...], now: datetime
+    url: str,
+    filters: Filters,
+    stamp: tuple[int, ...],  # noqa: ARG001 (a cache key only)
+    now: datetime,
 ) -> insights.Headline:
     with _reading(url) as session:
         return insights.headline(session, filters, now=now)
@@ -289,7 +298,11 @@ def headline(filters: Filters, *, now: datetime) -> insights.Headline:
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
-def _summary(url: str, filters: Filters, stamp: tuple[int, ...]) -> Summary:
+def _summary(
+    url: str,
+    filters: Filters,
+    stamp: tuple[int, ...],  # noqa: ARG001 (a cache key only)
+) -> Summary:
     with _reading(url) as session:
         return insights.summary(session, filters)
 

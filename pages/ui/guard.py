@@ -11,7 +11,6 @@ from __future__ import annotations
 from contextlib import nullcontext
 
 import streamlit as st
-from sqlalchemy.orm import Session
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -49,7 +48,7 @@ def _leave_pages_directory_mode() -> None:
         st.navigation([entry, *pages], position="hidden")
 
 
-def acting_user_id(session: Session | None = None) -> int:
+def acting_user_id() -> int:
     """The id of the signed-in user, as whom this run's writes are made and audited."""
     user = state.get(state.USER)
     if not isinstance(user, CurrentUser):

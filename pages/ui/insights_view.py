@@ -139,7 +139,7 @@ def chart(spec: charts.Chart, frame: pd.DataFrame) -> None:
     )
 
 
-def section(shown: Shown, frame: pd.DataFrame, filters: Filters) -> None:
+def section(shown: Shown, frame: pd.DataFrame, _filters: Filters) -> None:
     """A figure's heading, its chart (or the empty message) and its definitions."""
     st.subheader(shown.title)
     if frame.empty:
@@ -183,7 +183,7 @@ OFFICIAL_TABLE = {
 }
 
 
-def officials(shown: Shown, frame: pd.DataFrame, filters: Filters) -> None:
+def officials(shown: Shown, frame: pd.DataFrame, _filters: Filters) -> None:
     """The per-official table (sortable by any column) and its chart."""
     st.subheader(shown.title)
     if frame.empty:

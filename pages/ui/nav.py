@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 @dataclass(frozen=True)
 class PageSpec:
     file: str  # relative to the repository root, where dashboard.py is
-    label: str  # the navigation label DESIGN.md names
+    label: str  # the navigation label (the README's "Pages" table, from DESIGN.md)
     url_path: str  # stable: links, tests and docs use it
     icon: str
     permission: Permission  # what a role needs to see the page listed and to open it
