@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from models.cadence import propose_follow_up
 from models.entries import AttemptEntry, ReplyEntry, attempt_time, save_attempt, save_reply
@@ -20,6 +21,21 @@ from pages.ui.guard import acting_user_id, guard
 # the widget takes any plausible date and the model layer refuses with a message.
 DATE_MIN = date(1000, 1, 1)
 DATE_MAX = date(9999, 12, 31)
+
+
+def date_field(
+    where: DeltaGenerator, label: str, value: date | None, *, key: str, help: str | None = None
+) -> date | None:
+    """A YYYY-MM-DD date box with the wide bounds above."""
+    return where.date_input(
+        label,
+        value=value,
+        min_value=DATE_MIN,
+        max_value=DATE_MAX,
+        format="YYYY-MM-DD",
+        key=key,
+        help=help,
+    )
 
 
 def apply_pending_target(campaigns: list[Option]) -> None:
@@ -80,12 +96,10 @@ def draw_form(
     with st.form(state.LOG_FORM, clear_on_submit=False, enter_to_submit=True):
         main, details = st.columns([3, 2])
         notes = main.text_area("Notes", key=key(state.LOG_NOTES), placeholder="What was said")
-        follow_up_on = main.date_input(
+        follow_up_on = date_field(
+            main,
             "Follow up on",
-            value=proposed,
-            min_value=DATE_MIN,
-            max_value=DATE_MAX,
-            format="YYYY-MM-DD",
+            proposed,
             key=log_form.follow_up_key(card.id, outcome),
         )
         submitted = main.form_submit_button("Log attempt", type="primary")
@@ -99,12 +113,10 @@ def draw_form(
             format_func=contacts.__getitem__,
             key=log_form.contact_key(card.id, channel),
         )
-        day = details.date_input(
+        day = date_field(
+            details,
             "When",
-            value=own_today,
-            min_value=DATE_MIN,
-            max_value=DATE_MAX,
-            format="YYYY-MM-DD",
+            own_today,
             key=key(state.LOG_WHEN_DAY),
             help=f"The day, in your time ({own_zone}).",
         )
@@ -131,12 +143,10 @@ def draw_form(
             placeholder="Pick the stance they took",
             key=key(state.LOG_STANCE),
         )
-        commitment_on = details.date_input(
+        commitment_on = date_field(
+            details,
             "Commitment date",
-            value=None,
-            min_value=DATE_MIN,
-            max_value=DATE_MAX,
-            format="YYYY-MM-DD",
+            None,
             key=key(state.LOG_COMMITMENT),
         )
         summary = details.text_area("Response summary", key=key(state.LOG_SUMMARY), height=80)
@@ -223,20 +233,16 @@ def draw_reply(campaign_id: int, official_id: int) -> None:
                 placeholder="Pick the stance",
                 key=state.REPLY_STANCE,
             )
-            received_on = right.date_input(
+            received_on = date_field(
+                right,
                 "Received on",
-                value=today,
-                min_value=DATE_MIN,
-                max_value=DATE_MAX,
-                format="YYYY-MM-DD",
+                today,
                 key=state.REPLY_DATE,
             )
-            commitment_on = left.date_input(
+            commitment_on = date_field(
+                left,
                 "Reply commitment date",
-                value=None,
-                min_value=DATE_MIN,
-                max_value=DATE_MAX,
-                format="YYYY-MM-DD",
+                None,
                 key=state.REPLY_COMMITMENT,
             )
             summary = st.text_area("Reply summary", key=state.REPLY_SUMMARY, height=80)
