@@ -174,32 +174,6 @@ def contact_points_frame(session: Session) -> pd.DataFrame:
     return _frame(session, stmt)
 
 
-def recent_attempts(
-    session: Session, *, campaign_id: int, official_id: int, limit: int = 10
-) -> pd.DataFrame:
-    """The latest attempts to one official in one campaign, newest first."""
-    stmt = (
-        select(
-            Attempt.id.label("attempt_id"),
-            Attempt.occurred_at,
-            Attempt.channel,
-            Attempt.outcome,
-            User.display_name.label("coordinator"),
-            Response.stance.label("response"),
-        )
-        .join(User, User.id == Attempt.coordinator_id)
-        .outerjoin(Response, Response.attempt_id == Attempt.id)
-        .where(
-            Attempt.campaign_id == campaign_id,
-            Attempt.official_id == official_id,
-            Attempt.deleted_at.is_(None),
-        )
-        .order_by(Attempt.occurred_at.desc(), Attempt.id.desc())
-        .limit(limit)
-    )
-    return _frame(session, stmt)
-
-
 def awaiting_reply(
     session: Session, *, campaign_id: int, official_id: int, limit: int = 20
 ) -> list[Option]:
