@@ -127,7 +127,7 @@ def widget_labels(at: AppTest) -> set[str]:
     """The labels of every widget on the page."""
     groups = (
         at.selectbox, at.multiselect, at.text_input, at.text_area, at.number_input,
-        at.date_input, at.time_input, at.checkbox, at.toggle, at.button,
+        at.date_input, at.time_input, at.checkbox, at.toggle, at.button, at.button_group,
     )  # fmt: skip
     return {str(w.label) for group in groups for w in group}
 
