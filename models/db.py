@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -99,9 +99,36 @@ def alembic_config(url: str | None = None) -> Config:
 def migrate(engine: Engine) -> None:
     """Bring the database behind ``engine`` to the newest schema (idempotent)."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
+    with migration_connection(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@contextmanager
+def migration_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection in one transaction for migrations to run on.
+
+    On SQLite, altering a table means copying it to a new one and dropping the old, which
+    foreign keys forbid while other rows point at it; SQLite's documented procedure is to
+    switch them off (outside any transaction), alter, and check every reference before
+    committing. A dangling reference rolls the whole migration back.
+    """
+    with engine.connect() as connection:
+        if not is_sqlite(engine):
+            with connection.begin():
+                yield connection
+            return
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                yield connection
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"the migration left references dangling: {broken[:5]}")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -18,9 +18,10 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from models.base import Base, UTCDateTime, str_enum, utcnow
+from models.text import name_key
 from models.vocab import (
     CampaignStatus,
     Channel,
@@ -75,6 +76,10 @@ class Campaign(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The name case-folded with its spaces collapsed (models.text.name_key), unique: a
+    # name is unique whatever its case, in every alphabet ("Чечня" and "ЧЕЧНЯ" are one).
+    # SQL's lower() folds only ASCII on SQLite, so the key is computed in Python.
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     ask: Mapped[str] = mapped_column(Text, default="")
     call_script: Mapped[str] = mapped_column(Text, default="")  # Markdown, written by admins
@@ -84,12 +89,20 @@ class Campaign(Base):
         str_enum(CampaignStatus), default=CampaignStatus.ACTIVE
     )
     source: Mapped[str] = mapped_column(Text, default="")  # where the facts came from
+    # The action alert the campaign was made from, as pasted (reduced to text).
+    source_text: Mapped[str] = mapped_column(Text, default="")
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     targets: Mapped[list[Official]] = relationship(
         secondary="campaign_targets", order_by="Official.id", viewonly=True
     )
+
+    @validates("name")
+    def _keep_name_key(self, _field: str, value: str) -> str:
+        self.name_key = name_key(value)
+        return value
 
 
 class Official(Base):
@@ -132,6 +145,9 @@ class CampaignTarget(Base):
     official_id: Mapped[int] = mapped_column(
         ForeignKey("officials.id", ondelete="CASCADE"), primary_key=True
     )
+    # 1 = call first ("leadership first"); the Log page lists tier 1, then 2, ...
+    tier: Mapped[int] = mapped_column(Integer, default=1)
+    added_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ContactPoint(Base):

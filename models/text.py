@@ -29,3 +29,8 @@ def clean_text(value: str | None, field: str, *, max_len: int, required: bool = 
     if len(text) > max_len:
         raise InvalidInput(f"{field} is {len(text):,} characters long; the limit is {max_len:,}.")
     return text
+
+
+def name_key(name: str) -> str:
+    """A name case-folded with its runs of whitespace collapsed: the key names are unique by."""
+    return " ".join(name.split()).casefold()

@@ -123,6 +123,7 @@ class FollowUpStatus(StrEnum):
 
 
 class CampaignStatus(StrEnum):
+    DRAFT = "draft"
     ACTIVE = "active"
     PAUSED = "paused"
     CLOSED = "closed"

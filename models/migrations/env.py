@@ -7,7 +7,7 @@ from sqlalchemy import Connection
 
 from models import tables  # noqa: F401  (registers every table on Base.metadata)
 from models.base import Base
-from models.db import make_engine
+from models.db import make_engine, migration_connection
 
 config = context.config
 target_metadata = Base.metadata
@@ -30,7 +30,7 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
-    with engine.begin() as conn:
+    with migration_connection(engine) as conn:
         _run(conn)
     engine.dispose()
 
