@@ -1,0 +1,101 @@
+"""Is this person already in the directory? Officials matched by name or by a number only they have.
+
+Lists arrive from alerts and spreadsheets written by different hands: "Lavrov Sergey
+Viktorovich" and "Sergey Lavrov", "Семёнов" and "Семенов", "O'Neil, Mary" and "Mary
+O'Neil". A name matches when its folded form equals the folded form of a directory
+name; a phone or fax matches when exactly one official has that E.164 number (an office
+fax shared by two officials identifies neither).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.tables import ContactPoint, Official
+from models.vocab import ContactKind
+
+# Courtesy titles that are not part of anyone's name; the folded form leaves them out.
+_HONORIFIC = re.compile(
+    r"(?<!\w)(?:h\.\s*e\.|mrs?|ms|miss|mx|dr|prof|sir|dame|hon|senator|ambassador"
+    r"|г-н|г-жа|господину?|госпоже|госпожа)\.?(?!\w)",
+    re.IGNORECASE,
+)
+_NOT_A_LETTER = re.compile(r"[^\w\s]|_", re.UNICODE)
+
+
+def fold_name(name: str) -> str:
+    """A key equal for the same name in another case, spacing, punctuation or word order.
+
+    Accents and diacritics are dropped (NFKD), so ё is read as е; honorifics ("Mr.",
+    "H.E.") are left out; the words are sorted, so surname-first and given-name-first
+    forms agree.
+    """
+    text = unicodedata.normalize("NFKD", _HONORIFIC.sub(" ", name).casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    words = _NOT_A_LETTER.sub(" ", text.replace("'", "").replace("’", "")).split()
+    return " ".join(sorted(words))
+
+
+@dataclass(frozen=True)
+class Match:
+    official_id: int
+    by: str  # "name" or "number"
+    detail: str  # the directory's name, or the number that matched
+
+
+class Directory:
+    """The directory's names and unambiguous numbers, read once for a whole import."""
+
+    def __init__(self, session: Session) -> None:
+        self._by_name: dict[str, list[tuple[int, str]]] = {}
+        for official_id, full_name in session.execute(select(Official.id, Official.full_name)):
+            self._by_name.setdefault(fold_name(full_name), []).append((official_id, full_name))
+        numbers = (
+            select(
+                ContactPoint.value,
+                func.min(ContactPoint.official_id),
+                func.count(func.distinct(ContactPoint.official_id)),
+            )
+            .where(ContactPoint.kind.in_((ContactKind.PHONE, ContactKind.FAX)))
+            .group_by(ContactPoint.value)
+        )
+        self._by_number: dict[str, int] = {}
+        self._shared: set[str] = set()
+        for value, official_id, owners in session.execute(numbers):
+            if owners == 1:
+                self._by_number[value] = official_id
+            else:
+                self._shared.add(value)
+
+    def match(self, full_name: str, numbers: Iterable[str] = ()) -> Match | None:
+        """The one official this name or one of these E.164 numbers identifies, or None.
+
+        A name shared by several officials in the directory identifies none of them; the
+        numbers then decide.
+        """
+        named = self._by_name.get(fold_name(full_name), [])
+        if len(named) == 1:
+            return Match(named[0][0], "name", named[0][1])
+        namesakes = {official_id for official_id, _ in named}
+        for number in numbers:
+            owner = self._by_number.get(number)
+            if owner is not None and (not namesakes or owner in namesakes):
+                return Match(owner, "number", number)
+        return None
+
+    def remember(self, official_id: int, full_name: str, numbers: Iterable[str]) -> None:
+        """Count an official just added, so a second mention in the same list matches it."""
+        self._by_name.setdefault(fold_name(full_name), []).append((official_id, full_name))
+        for number in numbers:
+            owner = self._by_number.get(number, official_id)
+            if number in self._shared or owner != official_id:
+                self._by_number.pop(number, None)  # shared now: it identifies nobody
+                self._shared.add(number)
+            else:
+                self._by_number[number] = official_id
