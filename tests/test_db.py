@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.commands import log_attempt
-from models.db import make_engine, session_scope
+from models.db import make_engine, migration_connection, session_scope
 from models.tables import Attempt, AuditEvent, User
 from models.users import ensure_user
 from models.vocab import Channel, Outcome
@@ -139,3 +139,36 @@ def test_failed_transaction_leaves_nothing(engine: Engine) -> None:
     with session_scope(engine, write=False) as session:
         assert session.scalar(select(func.count(User.id))) == 0
         assert session.scalar(select(func.count(AuditEvent.id))) == 0
+
+
+def test_a_migration_leaving_a_dangling_reference_changes_nothing(sqlite_url: str) -> None:
+    """SQLite migrations alter tables with foreign keys off, but a dangling reference left
+    at the end rolls the whole migration back, and the keys are enforced again after."""
+    engine = make_engine(sqlite_url)
+    with pytest.raises(RuntimeError, match="dangling"), migration_connection(engine) as conn:
+        conn.execute(
+            insert(AuditEvent).values(action="probe", entity="x", actor_id=999_999, changes={})
+        )
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+    with pytest.raises(IntegrityError), session_scope(engine) as session:
+        session.add(AuditEvent(action="probe", entity="x", actor_id=999_999, changes={}))
+    engine.dispose()
+
+
+def test_a_migration_may_rebuild_a_table_that_rows_point_at(sqlite_url: str) -> None:
+    """Inside a SQLite migration a referenced table can be emptied and refilled (as batch
+    mode's copy-and-swap does), as long as every reference holds again at the end."""
+    engine = make_engine(sqlite_url)
+    with session_scope(engine) as session:
+        actor = make_user(session)
+        session.add(AuditEvent(action="probe", entity="x", actor_id=actor, changes={}))
+    with migration_connection(engine) as conn:
+        conn.exec_driver_sql("CREATE TABLE users_copy AS SELECT * FROM users")
+        conn.exec_driver_sql("DELETE FROM users")
+        conn.exec_driver_sql("INSERT INTO users SELECT * FROM users_copy")
+        conn.exec_driver_sql("DROP TABLE users_copy")
+    with session_scope(engine) as session:
+        kept = session.scalar(select(AuditEvent.actor_id).where(AuditEvent.action == "probe"))
+    assert kept == actor
+    engine.dispose()
