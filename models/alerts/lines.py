@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from models.alerts.places import countries_in, is_place
+from models.alerts.places import is_place
 
 __all__ = ["Label", "Labelled", "is_place", "labelled"]
 from models.vocab import ContactKind
@@ -63,7 +63,7 @@ TITLE_WORDS = frozenset(
     commissioner judge mayor speaker counsellor counselor attaché attache consul envoy
     ombudsman ombudsperson adviser advisor spokesperson spokesman coordinator manager
     member rapporteur chancellor premier assistant commander warden superintendent
-    attorney congressman congresswoman""")
+    attorney congressman congresswoman prefect""")
 )
 TITLE_STEMS = tuple(
     _words("""министр заместител руководител директор начальник председател президент прокурор
@@ -74,7 +74,7 @@ ORG_WORDS = frozenset(
     _words("""ministry department office mission embassy consulate delegation committee parliament
     senate house court commission council service administration government agency bureau
     directorate secretariat police prison colony institution kremlin cabinet duma
-    assembly union nations un eu osce section division unit""")
+    assembly union nations un eu osce section division unit prefecture""")
 )
 ORG_STEMS = tuple(
     _words("""министерств департамент управлени прокуратур комитет служб посольств консульств
@@ -82,7 +82,7 @@ ORG_STEMS = tuple(
     фсб фсин оон колони отдел офис""")
 )
 HONORIFICS = re.compile(
-    r"^(?:(?:mr|mrs|ms|miss|dr|prof|sir|dame|hon|rt\.?\s*hon|г-н|г-жа)\.?"
+    r"^(?:(?:mr|mrs|ms|miss|mme|mlle|dr|prof|sir|dame|hon|rt\.?\s*hon|г-н|г-жа)\.?"
     r"|h\.\s?e\.|his\s+excellency|her\s+excellency|the\s+honou?rable|господин|госпожа)\s+",
     re.I,
 )
@@ -98,13 +98,14 @@ NOT_NAME_STARTS = frozenset(_words("the in at to for of and please dear call wri
 ADDRESS_WORDS = re.compile(
     r"(?<!\w)(street|st\.|str\.|avenue|ave\.?|road|rd\.|square|sq\.|lane|boulevard|blvd"
     r"|embankment|naberezhnaya|prospekt|pereulok|ulitsa|ul\.|building|bldg|floor|suite"
-    r"|room|p\.?\s?o\.?\s?box|ул\.|улица|пл\.|площадь|д\.|дом|пр-т|проспект|наб\."
+    r"|room|vul\.|vulitsa|p\.?\s?o\.?\s?box|ул\.|улица|пл\.|площадь|д\.|дом|пр-т|проспект|наб\."
     r"|набережная|пер\.|переулок|корп\.|стр\.|г\.|а/я)(?!\w)",
     re.I,
 )
 SEPARATOR = re.compile(r"^\s*([-*_=~•·]\s*){3,}$|^\s*[•·]\s*$")
 _NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.\-]*|[A-ZА-ЯЁ]\.)$")
 _WORD = re.compile(r"[\w'’]+")
+_ENDING = re.compile(r"^[аеёиоуыэюяйьмхг]{0,3}$")
 
 
 @dataclass(frozen=True)
@@ -185,11 +186,16 @@ def split_parts(line: str) -> list[str]:
 
 def _keyword_role(word: str) -> str:
     low = word.lower()
-    if low in TITLE_WORDS or low.startswith(TITLE_STEMS):
+    if low in TITLE_WORDS or _inflected(low, TITLE_STEMS):
         return "title"
-    if low in ORG_WORDS or low.rstrip("s") in ORG_WORDS or low.startswith(ORG_STEMS):
+    if low in ORG_WORDS or low.rstrip("s") in ORG_WORDS or _inflected(low, ORG_STEMS):
         return "org"
     return ""
+
+
+def _inflected(word: str, stems: tuple[str, ...]) -> bool:
+    """A Russian stem plus a case ending ("министерству"), not a longer word ("Судаков")."""
+    return any(word.startswith(stem) and _ENDING.match(word[len(stem) :]) for stem in stems)
 
 
 def role_by_keyword(text: str) -> str:
@@ -233,8 +239,11 @@ def is_name(text: str) -> bool:
 
 
 def is_address(text: str) -> bool:
-    """A street line, a city or country line, or a line with a postcode and a place."""
+    """A street line, a city or country line, or a line with digits that names no office.
+
+    Names never hold digits and titles and organisations are told by their keywords,
+    so "Gorodskoi Val 4" or "London SW1Y 5EA" in a block's header is part of an address.
+    """
     if ADDRESS_WORDS.search(text) or is_place(text):
         return True
-    has_digits = any(ch.isdigit() for ch in text)
-    return has_digits and bool(countries_in(text)) and not role_by_keyword(text)
+    return any(ch.isdigit() for ch in text) and not role_by_keyword(text)

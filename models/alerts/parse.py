@@ -16,7 +16,7 @@ from models.alerts import contacts as found
 from models.alerts.blocks import Block, split_blocks
 from models.alerts.draft import AlertDraft, DraftContact, DraftOfficial
 from models.alerts.lines import Label
-from models.alerts.places import choose_zone, countries_in
+from models.alerts.places import choose_zone, countries_in, is_place
 from models.alerts.sections import action_lines, clean_lines, title_and_description
 from models.vocab import ContactKind
 
@@ -69,7 +69,8 @@ def official_from(block: Block, country: str, fallback: str) -> DraftOfficial:
     """The draft official of one block; ``country`` is "" when the block does not say."""
     region = country or fallback
     contacts = [c for line in block.contact_lines for c in found.contacts_from(line, region)]
-    contacts += [found.address(", ".join(block.header.address))] if block.header.address else []
+    postal = ", ".join(block.header.address)
+    contacts += [found.address(postal)] if postal and not is_place(postal) else []
     valid = [
         c.value for c in contacts if c.kind in (ContactKind.PHONE, ContactKind.FAX) and c.value
     ]
@@ -100,10 +101,10 @@ def _salutation(block: Block) -> str:
 
 
 def _block_problems(block: Block, contacts: list[DraftContact]) -> list[str]:
+    """What is missing from the official; a contact's own problem stays on the contact."""
     problems = []
     if not block.header.name:
         problems.append("no name found for these contact points: enter one")
     if not contacts:
         problems.append("no phone, fax, e-mail or address found")
-    problems += [f"{c.kind.value} “{c.raw}”: {c.problem}" for c in contacts if c.problem]
     return problems

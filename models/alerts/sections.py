@@ -21,7 +21,7 @@ START_MARKERS = re.compile(
 STOP_MARKERS = re.compile(
     r"^\W*(?:copies\s+to|copy\s+to|cc\s*:|(?:press|media)\s+(?:contacts?|inquiries|enquiries)"
     r"|contacts?\s*:|for\s+(?:more|further)\s+information|more\s+information|about\s+us"
-    r"|sincerely|best\s+regards|kind\s+regards|regards,|in\s+solidarity|unsubscribe"
+    r"|thanks?(?:\s+you)?,?\s*$|sincerely|best\s+regards|kind\s+regards|regards,|in\s+solidarity|unsubscribe"
     r"|share\s+this|follow\s+us|sample\s+(?:letter|message|script)|suggested\s+(?:message|script)"
     r"|what\s+to\s+say|script\s*:|копи[ияю]|для\s+сми|контакты?\s+для\s+(?:прессы|сми)"
     r"|пресс-контакт|с\s+уважением|образец|подробнее)"
@@ -120,7 +120,7 @@ def title_and_description(lines: list[str]) -> tuple[str, str]:
     for paragraph in paragraphs(lines):
         if is_description(paragraph):
             return title[:200], paragraph
-        if is_start(paragraph) or is_stop(paragraph):
+        if is_stop(paragraph):
             break
         if not title and is_headline(paragraph) and not paragraph.endswith(("...", "…")):
             title = paragraph.rstrip(":")

@@ -25,7 +25,7 @@ BLOCK_TAGS = (
 )
 PARAGRAPH_TAGS = frozenset(("blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "ol"))
 PARAGRAPH_TAGS |= {"p", "table", "tr", "ul"}
-DROPPED_TAGS = ("script", "style", "noscript", "template", "head")
+DROPPED_TAGS = ("script", "style", "noscript", "template", "head", "nav")  # nav: site menus
 _LINE, _PARAGRAPH = "\x00", "\x01"  # marks left in the tree, laid out after get_text
 
 _RFC822_HEADER = re.compile(r"^(From|To|Subject|Date|Message-ID|MIME-Version|Received): ", re.I)
