@@ -89,7 +89,7 @@ def _continuation(block: Block, line: str) -> Labelled | None:
 
 def read_header_line(header: Header, line: str) -> None:
     """Put one unlabelled line of a block into its header: a name, title, org or address."""
-    parts = kinds.split_parts(line)
+    parts = kinds.split_parts(line) or [""]  # a line of commas alone has no parts
     name, role = kinds.strip_prefixes(parts[0])
     if not header.name and kinds.is_name(name):
         header.name, header.role = name, role

@@ -16,7 +16,7 @@ from models.alerts.lines import Label, Labelled
 from models.phones import InvalidPhoneNumber, parse_phone
 from models.vocab import ContactKind
 
-_DIGIT_RUN = re.compile(r"(?:\+|\b)\d[\d\s().\-–]*\d")
+_DIGIT_RUN = re.compile(r"(?:\+|(?<!\d))\d[\d\s().\-–]*\d")
 _MIN_DIGITS = 5  # shorter runs are house numbers, dates or extensions, not phone numbers
 _AFTER_NUMBER = re.compile(r"^\s*\((?P<label>[^)\d]{2,40})\)")
 _EMAIL = re.compile(r"[\w.+\-']+@[\w\-]+(?:\.[\w\-]+)+")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from itertools import pairwise
 
 from models.alerts.places import is_place
 
@@ -141,7 +142,9 @@ def labelled(line: str) -> Labelled | None:
 
 def _content_fits(label: Label, rest: str, sep: str) -> bool:
     if label in (Label.PHONE, Label.FAX, Label.PHONE_AND_FAX):
-        return sum(ch.isdigit() for ch in rest) >= 5
+        # "Fax line: ..." is a label of its own, read as an office line
+        starts_as_number = sep != "" or rest[:1] in tuple("+(0123456789")
+        return starts_as_number and sum(ch.isdigit() for ch in rest) >= 5
     if label is Label.EMAIL:
         return "@" in rest or "[email" in rest.lower()
     return bool(rest.strip()) and sep == ":" if label in COLON_REQUIRED else bool(rest)
@@ -199,18 +202,15 @@ def _inflected(word: str, stems: tuple[str, ...]) -> bool:
 
 
 def role_by_keyword(text: str) -> str:
-    """ "title" or "org" by the first keyword in ``text``; "" when it has none.
+    """The role, "title" or "org", of the first keyword in ``text``; "" when it has none.
 
     A title word in the possessive ("Prosecutor General's Office") names an office.
     """
-    for match in _WORD.finditer(text):
-        word = match.group()
-        if word.endswith(("'s", "’s")):
-            continue
-        role = _keyword_role(word)
-        if role:
-            return role
-    return ""
+    words = _WORD.findall(text)
+    pairs = pairwise([*words, ""])
+    if any(w.endswith(("'s", "’s")) and _keyword_role(after) == "org" for w, after in pairs):
+        return "org"
+    return next((role for word in words if (role := _keyword_role(word))), "")
 
 
 def strip_prefixes(line: str) -> tuple[str, str]:
