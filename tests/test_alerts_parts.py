@@ -295,8 +295,11 @@ def test_quoted_replies_and_original_messages_are_dropped() -> None:
     assert lines == ["Call:", "kept"]
 
 
-def test_without_a_marker_everything_but_stop_lines_is_read() -> None:
-    assert action_lines(["Ann Lee", "Press contact: Bo", "Tel: 1"]) == ["Ann Lee", "Tel: 1"]
+def test_without_a_marker_the_text_is_read_up_to_a_stop_line() -> None:
+    assert action_lines(["Ann Lee", "Tel: 1", "Press contact:", "Bo Li", "Tel: 2"]) == [
+        "Ann Lee",
+        "Tel: 1",
+    ]
 
 
 def test_a_marker_keeps_what_follows_its_colon_and_reopens_after_a_stop() -> None:

@@ -67,13 +67,12 @@ def is_stop(line: str) -> bool:
 
 
 def action_lines(lines: list[str]) -> list[str]:
-    """The lines inside the alert's contact sections; all lines when it has no marker.
+    """The lines inside the alert's contact sections; without a start marker, the text
+    from its beginning to the first stop marker.
 
     The text after a start marker's colon ("Please write to: Minister X") is kept.
     """
-    if not any(is_start(line) for line in lines):
-        return [line for line in lines if not is_stop(line)]
-    inside, out = False, []
+    inside, out = not any(is_start(line) for line in lines), []
     for line in lines:
         if is_start(line):
             inside = True
