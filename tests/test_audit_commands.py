@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from models import accounts
+from models.campaigns import add_target
 from models.commands import (
     ResponseInput,
     cancel_follow_up,
@@ -29,7 +30,6 @@ from models.db import session_scope
 from models.directory import (
     OfficialInput,
     add_contact_point,
-    add_target,
     archive_official,
     create_official,
     remove_contact_point,

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from models import accounts
+from models.campaigns import add_target
 from models.commands import (
     ResponseInput,
     cancel_follow_up,
@@ -28,7 +29,6 @@ from models.db import session_scope
 from models.directory import (
     OfficialInput,
     add_contact_point,
-    add_target,
     archive_official,
     create_official,
     remove_contact_point,

@@ -31,6 +31,7 @@ import models.corrections
 import models.demo
 import models.directory
 from models.bulk import AttemptRow, BulkWriter, FollowUpRow, ResponseRow, bulk_writer
+from models.campaigns import add_target
 from models.commands import (
     ResponseInput,
     cancel_follow_up,
@@ -47,7 +48,7 @@ from models.corrections import (
     update_attempt,
 )
 from models.demo import make_demo
-from models.directory import OfficialInput, add_target, update_official
+from models.directory import OfficialInput, update_official
 from models.insights import upkeep
 from models.tables import Attempt, FollowUp, Official, Response
 from models.users import ensure_user
