@@ -3,6 +3,7 @@ tiers; names unique whatever their case; every change audited, coordinators refu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -345,7 +346,7 @@ def world(engine: Engine) -> World:
     return build_world(engine)
 
 
-COORDINATOR_REFUSED = {
+COORDINATOR_REFUSED: dict[str, Callable[[Session, World, int], object]] = {
     "create_campaign": lambda s, w, a: create_campaign(s, CampaignInput(name="Mine"), actor_id=a),
     "update_campaign": lambda s, w, a: update_campaign(
         s, w.campaign, CampaignInput(name="Renamed"), actor_id=a
