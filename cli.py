@@ -1,4 +1,5 @@
-"""The command-line front door: seed, demo, export and migrate, over the same model layer.
+"""The command-line front door: seed, demo, export, campaigns, users and migrate, over the
+same model layer.
 
 Plain text out, exit codes for scripts: 0 done, 1 the work failed, 2 the command was
 wrong (bad argument, unknown campaign). Every command first brings the database named
@@ -23,6 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from cli_campaigns import add_campaign_commands, campaign_id_named
 from models.accounts import (
     change_role,
     create_account,
@@ -36,7 +38,6 @@ from models.demo import make_demo
 from models.exports import export_attempts, export_officials
 from models.filters import Filters
 from models.permissions import PermissionDenied
-from models.queries import campaign_options
 from models.seed import seed
 from models.text import InvalidInput
 from models.users import user_key
@@ -100,12 +101,16 @@ def build_parser() -> Parser:
     attempts.add_argument("--from", dest="date_from", type=iso_day, metavar="YYYY-MM-DD")
     attempts.add_argument("--to", dest="date_to", type=iso_day, metavar="YYYY-MM-DD")
     officials = what.add_parser("officials", help="one row per contact point")
+    officials.add_argument(
+        "--campaign", metavar="NAME", help="only this campaign's targets (any case)"
+    )
     for sub, handler in ((attempts, run_export_attempts), (officials, run_export_officials)):
         sub.add_argument("--out", required=True, metavar="FILE", help="a file, or - for stdout")
         sub.add_argument("--excel", action="store_true", help="UTF-8 with BOM and CRLF lines")
         sub.set_defaults(handler=handler)
 
     add_user_commands(commands)
+    add_campaign_commands(commands)
     return parser
 
 
@@ -249,7 +254,7 @@ def run_export_attempts(args: argparse.Namespace, engine: Engine) -> int:
     with session_scope(engine, write=False) as session:
         campaign_ids: tuple[int, ...] = ()
         if args.campaign is not None:
-            campaign_ids = (_campaign_id(session, args.campaign),)
+            campaign_ids = (campaign_id_named(session, args.campaign),)
     filters = Filters(date_from=args.date_from, date_to=args.date_to, campaign_ids=campaign_ids)
     with atomic_output(args.out) as out:
         rows = export_attempts(engine, out, filters, actor_id=None, excel=args.excel)
@@ -258,19 +263,16 @@ def run_export_attempts(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def run_export_officials(args: argparse.Namespace, engine: Engine) -> int:
+    campaign_id = None
+    if args.campaign is not None:
+        with session_scope(engine, write=False) as session:
+            campaign_id = campaign_id_named(session, args.campaign)
     with atomic_output(args.out) as out:
-        rows = export_officials(engine, out, actor_id=None, excel=args.excel)
+        rows = export_officials(
+            engine, out, actor_id=None, excel=args.excel, campaign_id=campaign_id
+        )
     print(f"wrote {rows:,} contact point row(s) to {args.out}", file=sys.stderr)
     return 0
-
-
-def _campaign_id(session: Session, name: str) -> int:
-    options = campaign_options(session, include_closed=True)
-    for option in options:
-        if option.label == name:
-            return option.id
-    known = "; ".join(f"“{o.label}”" for o in options) or "none yet (run: cli.py seed)"
-    raise InvalidInput(f"no campaign is named “{name}”. Known campaigns: {known}")
 
 
 @contextmanager

@@ -1,4 +1,7 @@
-"""The write side for the directory: officials, their contact points, campaign targets."""
+"""The write side for the directory: officials and their contact points.
+
+Campaign targets are chosen in models/campaigns.py.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from models.insights import upkeep as rollups
 from models.localtime import UnknownTimeZone, zone
 from models.permissions import Permission, require
 from models.phones import InvalidPhoneNumber, parse_phone
-from models.tables import WEEKDAYS_MON_FRI, CampaignTarget, ContactPoint, Official
+from models.tables import WEEKDAYS_MON_FRI, ContactPoint, Official
 from models.text import InvalidInput, clean_text
 from models.vocab import ContactKind
 
@@ -224,26 +227,6 @@ def remove_contact_point(session: Session, contact_point_id: int, *, actor_id: i
         entity_id=contact_point_id,
         changes=snapshot,
     )
-
-
-def add_target(
-    session: Session, campaign_id: int, official_id: int, *, actor_id: int | None
-) -> bool:
-    """Make an official a target of a campaign; False if it already was."""
-    require(session, actor_id, Permission.MANAGE_DIRECTORY, system_ok=True)
-    if session.get(CampaignTarget, (campaign_id, official_id)) is not None:
-        return False
-    session.add(CampaignTarget(campaign_id=campaign_id, official_id=official_id))
-    session.flush()
-    record_event(
-        session,
-        actor_id=actor_id,
-        action="add_target",
-        entity="campaign",
-        entity_id=campaign_id,
-        changes={"official_id": official_id},
-    )
-    return True
 
 
 def _get_official(session: Session, official_id: int) -> Official:

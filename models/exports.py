@@ -123,6 +123,7 @@ def record_export(
     rows: int,
     filters: Filters | None = None,
     excel: bool = False,
+    campaign_id: int | None = None,
 ) -> None:
     """Audit an export that was made: who, what, how many rows, with which filters.
 
@@ -132,6 +133,8 @@ def record_export(
     changes: dict[str, object] = {"rows": rows, "excel": excel}
     if filters is not None:
         changes["filters"] = describe_filters(filters)
+    if campaign_id is not None:
+        changes["campaign_id"] = campaign_id
     record_event(
         session, actor_id=actor_id, action="export", entity=what, entity_id=None, changes=changes
     )
@@ -157,14 +160,29 @@ def export_attempts(
 
 
 def export_officials(
-    engine: Engine, out: TextIO, *, actor_id: int | None, excel: bool = False
+    engine: Engine,
+    out: TextIO,
+    *,
+    actor_id: int | None,
+    excel: bool = False,
+    campaign_id: int | None = None,
 ) -> int:
-    """The audited officials export (one row per contact point); returns the rows written."""
+    """The audited officials export (one row per contact point); returns the rows written.
+
+    With ``campaign_id``, only that campaign's targets, in calling order (tier, name).
+    """
     with session_scope(engine, write=False) as session:
         check_export(session, actor_id)
-        rows = write_officials_csv(session, out, excel=excel)
+        rows = write_officials_csv(session, out, excel=excel, campaign_id=campaign_id)
     with session_scope(engine) as session:
-        record_export(session, actor_id=actor_id, what="officials", rows=rows, excel=excel)
+        record_export(
+            session,
+            actor_id=actor_id,
+            what="officials",
+            rows=rows,
+            excel=excel,
+            campaign_id=campaign_id,
+        )
     return rows
 
 
@@ -180,9 +198,12 @@ def describe_filters(filters: Filters) -> dict[str, object]:
     }
 
 
-def write_officials_csv(session: Session, out: TextIO, *, excel: bool = False) -> int:
-    """One row per contact point of every listed official; phone and fax in E.164."""
-    frame = contact_points_frame(session)[list(OFFICIAL_COLUMNS)]
+def write_officials_csv(
+    session: Session, out: TextIO, *, excel: bool = False, campaign_id: int | None = None
+) -> int:
+    """One row per contact point of every listed official (or of one campaign's targets);
+    phone and fax in E.164."""
+    frame = contact_points_frame(session, campaign_id)[list(OFFICIAL_COLUMNS)]
     rows = (
         [neutralise(str(cell)) for cell in row] for row in frame.itertuples(index=False, name=None)
     )

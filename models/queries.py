@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import case, func, select
@@ -23,7 +24,16 @@ from models.tables import (
     Response,
     User,
 )
+from models.text import name_key
 from models.vocab import CampaignStatus, ContactKind, FollowUpStatus
+
+# How the campaign list is ordered: the ones being worked first.
+STATUS_ORDER = (
+    CampaignStatus.ACTIVE,
+    CampaignStatus.PAUSED,
+    CampaignStatus.DRAFT,
+    CampaignStatus.CLOSED,
+)
 
 
 @dataclass(frozen=True)
@@ -38,8 +48,11 @@ class CampaignView:
     name: str
     description: str
     ask: str
-    call_script: str
+    call_script: str  # Markdown
     is_demo: bool
+    status: CampaignStatus = CampaignStatus.ACTIVE
+    starts_on: date | None = None
+    ends_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -70,10 +83,12 @@ class OfficialCard:
     family_name: str = ""
 
 
-def campaign_options(session: Session, *, include_closed: bool = False) -> list[Option]:
+def campaign_options(session: Session, *, only_active: bool = False) -> list[Option]:
+    """Every campaign (Insights and Reports filter on closed ones too), or the active only
+    (what Log outreach offers), demo campaigns last, by name."""
     stmt = select(Campaign.id, Campaign.name).order_by(Campaign.is_demo, Campaign.name)
-    if not include_closed:
-        stmt = stmt.where(Campaign.status != CampaignStatus.CLOSED)
+    if only_active:
+        stmt = stmt.where(Campaign.status == CampaignStatus.ACTIVE)
     return [Option(row.id, row.name) for row in session.execute(stmt)]
 
 
@@ -81,25 +96,118 @@ def campaign_view(session: Session, campaign_id: int) -> CampaignView | None:
     c = session.get(Campaign, campaign_id)
     if c is None:
         return None
-    return CampaignView(c.id, c.name, c.description, c.ask, c.call_script, c.is_demo)
+    return CampaignView(
+        c.id,
+        c.name,
+        c.description,
+        c.ask,
+        c.call_script,
+        c.is_demo,
+        status=c.status,
+        starts_on=c.starts_on,
+        ends_on=c.ends_on,
+    )
+
+
+def campaign_list(session: Session) -> pd.DataFrame:
+    """One row per campaign: active first, then paused, draft, closed; demo last; by name.
+
+    Columns: campaign_id, campaign, status, starts_on, ends_on, targets (officials
+    targeted, archived ones included, as campaign_targets lists them), is_demo.
+    """
+    targets = (
+        select(func.count(CampaignTarget.official_id))
+        .where(CampaignTarget.campaign_id == Campaign.id)
+        .scalar_subquery()
+    )
+    rank = case(
+        {status: i for i, status in enumerate(STATUS_ORDER)}, value=Campaign.status, else_=9
+    )
+    stmt = select(
+        Campaign.id.label("campaign_id"),
+        Campaign.name.label("campaign"),
+        Campaign.status,
+        Campaign.starts_on,
+        Campaign.ends_on,
+        targets.label("targets"),
+        Campaign.is_demo,
+    ).order_by(rank, Campaign.is_demo, Campaign.name)
+    return _frame(session, stmt)
+
+
+def campaign_targets(session: Session, campaign_id: int) -> pd.DataFrame:
+    """A campaign's targets in calling order (tier, then name), archived ones included.
+
+    Columns: official_id, official, organization, tier, archived.
+    """
+    stmt = (
+        select(
+            Official.id.label("official_id"),
+            Official.full_name.label("official"),
+            Official.organization,
+            CampaignTarget.tier,
+            Official.archived_at.is_not(None).label("archived"),
+        )
+        .join(CampaignTarget, CampaignTarget.official_id == Official.id)
+        .where(CampaignTarget.campaign_id == campaign_id)
+        .order_by(CampaignTarget.tier, Official.full_name, Official.id)
+    )
+    return _frame(session, stmt)
 
 
 def official_options(
-    session: Session, campaign_id: int | None = None, *, include_archived: bool = False
+    session: Session,
+    campaign_id: int | None = None,
+    *,
+    include_archived: bool = False,
+    not_in_campaign: int | None = None,
 ) -> list[Option]:
-    """Officials not archived (or all), by name; with a campaign, only that campaign's targets."""
+    """Officials not archived (or all), by name.
+
+    With ``campaign_id``, only that campaign's targets, in calling order (tier, then
+    name); with ``not_in_campaign``, only officials that campaign does not target yet.
+    """
     stmt = select(Official.id, Official.full_name, Official.organization)
     if not include_archived:
         stmt = stmt.where(Official.archived_at.is_(None))
+    order: list[Any] = [Official.full_name, Official.id]
     if campaign_id is not None:
         stmt = stmt.join(CampaignTarget, CampaignTarget.official_id == Official.id).where(
             CampaignTarget.campaign_id == campaign_id
         )
-    rows = session.execute(stmt.order_by(Official.full_name, Official.id))
-    return [
-        Option(r.id, f"{r.full_name} — {r.organization}" if r.organization else r.full_name)
-        for r in rows
-    ]
+        order.insert(0, CampaignTarget.tier)
+    if not_in_campaign is not None:
+        targeted = select(CampaignTarget.official_id).where(
+            CampaignTarget.campaign_id == not_in_campaign
+        )
+        stmt = stmt.where(Official.id.not_in(targeted))
+    return [_official_option(r) for r in session.execute(stmt.order_by(*order))]
+
+
+def match_officials(session: Session, reference: str) -> list[Option]:
+    """Officials whose id is ``reference`` or whose full name is it, whatever the case.
+
+    Names are compared by models.text.name_key in Python: SQLite's lower() folds only
+    ASCII, and Russian names are common here. Archived officials are included.
+    """
+    text = reference.strip()
+    if text.isdigit():
+        row = session.execute(
+            select(Official.id, Official.full_name, Official.organization).where(
+                Official.id == int(text)
+            )
+        ).first()
+        return [] if row is None else [_official_option(row)]
+    key = name_key(text)
+    rows = session.execute(
+        select(Official.id, Official.full_name, Official.organization).order_by(Official.id)
+    )
+    return [_official_option(r) for r in rows if name_key(r.full_name) == key]
+
+
+def _official_option(row: Any) -> Option:
+    label = f"{row.full_name} — {row.organization}" if row.organization else row.full_name
+    return Option(row.id, label)
 
 
 def coordinator_options(session: Session) -> list[Option]:
@@ -155,8 +263,9 @@ def officials_directory(session: Session, *, include_archived: bool = False) -> 
     return _frame(session, stmt)
 
 
-def contact_points_frame(session: Session) -> pd.DataFrame:
-    """One row per contact point of every official not archived, in directory order."""
+def contact_points_frame(session: Session, campaign_id: int | None = None) -> pd.DataFrame:
+    """One row per contact point of every official not archived, in directory order;
+    with ``campaign_id``, of that campaign's targets only, in calling order (tier, name)."""
     stmt = (
         select(
             Official.full_name.label("official"),
@@ -169,9 +278,14 @@ def contact_points_frame(session: Session) -> pd.DataFrame:
         )
         .join(ContactPoint, ContactPoint.official_id == Official.id)
         .where(Official.archived_at.is_(None))
-        .order_by(Official.full_name, ContactPoint.position, ContactPoint.id)
     )
-    return _frame(session, stmt)
+    order: list[Any] = [Official.full_name, Official.id, ContactPoint.position, ContactPoint.id]
+    if campaign_id is not None:
+        stmt = stmt.join(CampaignTarget, CampaignTarget.official_id == Official.id).where(
+            CampaignTarget.campaign_id == campaign_id
+        )
+        order.insert(0, CampaignTarget.tier)
+    return _frame(session, stmt.order_by(*order))
 
 
 def awaiting_reply(

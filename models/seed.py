@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.audit import record_event
-from models.directory import OfficialInput, add_contact_point, add_target, create_official
+from models.campaigns import add_target, find_campaign
+from models.directory import OfficialInput, add_contact_point, create_official
 from models.phones import parse_phone
 from models.tables import Campaign, ContactPoint, Official
 from models.vocab import ContactKind
@@ -34,11 +35,13 @@ class SeedReport:
 def seed(session: Session, path: Path = SEED_FILE) -> SeedReport:
     """Add whatever of the seed campaign is missing; running it twice adds nothing.
 
-    Rows are matched on natural keys (campaign name; official name and organisation;
-    contact kind and E.164 value), so edits made in the app are left alone.
+    Rows are matched on natural keys (campaign name whatever its case; official name and
+    organisation; contact kind and E.164 value), so edits made in the app are left alone.
+    Targets are added with a new campaign or official only, so one removed stays removed.
     """
     spec: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))["campaign"]
-    campaign = session.scalars(select(Campaign).where(Campaign.name == spec["name"])).one_or_none()
+    found = find_campaign(session, spec["name"])
+    campaign = session.get(Campaign, found) if found is not None else None
     campaigns_added = 0
     if campaign is None:
         campaign = Campaign(
@@ -55,7 +58,9 @@ def seed(session: Session, path: Path = SEED_FILE) -> SeedReport:
     for target in spec["targets"]:
         official_id, added = _ensure_official(session, target)
         officials_added += added
-        add_target(session, campaign.id, official_id, actor_id=None)
+        if campaigns_added or added:
+            # Only with a new campaign or official: a target an admin removed stays removed.
+            add_target(session, campaign.id, official_id, actor_id=None)
         contacts_added += _ensure_contacts(session, official_id, target)
     report = SeedReport(campaign.id, campaigns_added, officials_added, contacts_added)
     if report.changed:

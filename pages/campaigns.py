@@ -1,34 +1,46 @@
-"""Campaigns: what each one asks, its call script and whom it targets (read-only for now)."""
+"""Campaigns: what each one asks, its call script and whom it targets; admins manage them."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from pages.ui import cache, render
+from models.permissions import Permission
+from pages.ui import auth, cache, campaign_forms, campaign_view
 from pages.ui.guard import guard
+
+
+def draw_campaigns(*, manage: bool) -> None:
+    """The list, one campaign's details and, for admins, its edit, targets and status."""
+    campaigns = cache.campaign_list()
+    if campaigns.empty:
+        st.info("There are no campaigns yet. `python cli.py seed` loads the first one.")
+        return
+    view = campaign_view.pick_campaign(campaigns)
+    if view is None:
+        return
+    targets = cache.campaign_targets(view.id)
+    campaign_view.draw_details(view, targets)
+    if not manage:
+        return
+    edit, target_tab, status = st.tabs(["Edit details", "Targets", "Open or close"])
+    with edit:
+        campaign_forms.draw_edit(view)
+    with target_tab:
+        campaign_forms.draw_targets(view, targets)
+    with status:
+        campaign_forms.draw_status(view)
+
 
 user = guard("campaigns")
 st.title("Campaigns")
-campaigns = cache.campaign_options(include_closed=True)
-if not campaigns:
-    st.info("There are no campaigns yet. `python cli.py seed` loads the first one.")
+if not auth.may(user, Permission.MANAGE_DIRECTORY):
+    draw_campaigns(manage=False)  # everyone signed in reads; only admins write
     st.stop()
 
-for option in campaigns:
-    view = cache.campaign_view(option.id)
-    if view is None:
-        continue
-    st.subheader(render.md_escape(view.name))
-    if view.is_demo:
-        st.caption("Demo data: synthetic, for trying the charts.")
-    if view.description:
-        st.markdown(render.md_escape(view.description))
-    if view.ask:
-        st.markdown("**The ask:** " + render.md_escape(view.ask))
-    with st.expander("Call script"):
-        st.markdown(view.call_script or "_No call script yet._")
-    targets = cache.official_options(view.id)
-    st.markdown(f"**Targets ({len(targets)})**")
-    for target in targets:
-        st.markdown("- " + render.md_escape(target.label))
-    st.divider()
+# Admins: one tab per way to work on campaigns. Another way in (a campaign drafted
+# from a pasted action alert) is one more label here and one `with` block below.
+listing, new = st.tabs(["Campaigns", "New campaign"])
+with listing:
+    draw_campaigns(manage=True)
+with new:
+    campaign_forms.draw_new_campaign()

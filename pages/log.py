@@ -279,11 +279,11 @@ def record_reply(entry: ReplyEntry) -> None:
 user = guard("log")
 st.title("Log outreach")
 
-campaigns = cache.campaign_options()
+campaigns = cache.campaign_options(only_active=True)
 if not campaigns:
     st.info(
-        "There is no active campaign yet. An admin adds campaigns; "
-        "`python cli.py seed` loads the first one."
+        "There is no active campaign. An admin adds or reopens campaigns on the Campaigns "
+        "page; `python cli.py seed` loads the first one."
     )
     st.stop()
 apply_pending_target(campaigns)

@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from models.campaigns import add_target
 from models.commands import LogResult, ResponseInput, log_attempt
-from models.directory import OfficialInput, add_target, create_official
+from models.directory import OfficialInput, create_official
 from models.tables import Campaign
 from models.users import ensure_user
 from models.vocab import Channel, Outcome

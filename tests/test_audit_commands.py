@@ -17,6 +17,15 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from models import accounts
+from models.campaigns import (
+    CampaignInput,
+    add_target,
+    create_campaign,
+    remove_target,
+    set_status,
+    set_tier,
+    update_campaign,
+)
 from models.commands import (
     ResponseInput,
     cancel_follow_up,
@@ -29,7 +38,6 @@ from models.db import session_scope
 from models.directory import (
     OfficialInput,
     add_contact_point,
-    add_target,
     archive_official,
     create_official,
     remove_contact_point,
@@ -38,7 +46,7 @@ from models.directory import (
 )
 from models.tables import FollowUp
 from models.text import InvalidInput
-from models.vocab import Channel, ContactKind, FollowUpStatus, Outcome, Role, Stance
+from models.vocab import CampaignStatus, Channel, ContactKind, FollowUpStatus, Outcome, Role, Stance
 from tests.world import (
     EDIT,
     LATER,
@@ -163,6 +171,36 @@ CASES: dict[str, Case] = {
         lambda s, w, a: add_target(s, w.campaign, w.outsider, actor_id=a),
         one("add_target", "campaign", lambda w, r: w.campaign),
     ),
+    "create_campaign": Case(
+        "admin",
+        lambda s, w, a: create_campaign(s, CampaignInput(name="Another"), actor_id=a),
+        one("create", "campaign", lambda w, r: r),
+    ),
+    "update_campaign": Case(
+        "admin",
+        lambda s, w, a: update_campaign(
+            s, w.campaign, CampaignInput(name="Renamed", ask="New ask"), actor_id=a
+        ),
+        one("update", "campaign", lambda w, r: w.campaign),
+    ),
+    "set_status": Case(
+        "admin",
+        lambda s, w, a: set_status(s, w.campaign, CampaignStatus.CLOSED, actor_id=a),
+        one("set_status", "campaign", lambda w, r: w.campaign),
+    ),
+    "set_tier": Case(
+        "admin",
+        lambda s, w, a: set_tier(s, w.campaign, w.official, 2, actor_id=a),
+        one("set_tier", "campaign", lambda w, r: w.campaign),
+    ),
+    "remove_target": Case(
+        "admin",
+        lambda s, w, a: remove_target(s, w.campaign, w.official, actor_id=a),
+        lambda w, a, r: [
+            (a, "cancel", "follow_up", w.follow_up),
+            (a, "remove_target", "campaign", w.campaign),
+        ],
+    ),
     "create_account": Case(
         "admin",
         lambda s, w, a: accounts.create_account(
@@ -265,6 +303,24 @@ UNCHANGED: dict[str, Case] = {
     ),
     "add_target": Case(
         "admin", lambda s, w, a: add_target(s, w.campaign, w.official, actor_id=a), lambda *_: []
+    ),
+    "update_campaign": Case(
+        "admin",
+        lambda s, w, a: update_campaign(s, w.campaign, CampaignInput("Test campaign"), actor_id=a),
+        lambda *_: [],
+    ),
+    "set_status": Case(
+        "admin",
+        lambda s, w, a: set_status(s, w.campaign, CampaignStatus.ACTIVE, actor_id=a),
+        lambda *_: [],
+    ),
+    "set_tier": Case(
+        "admin", lambda s, w, a: set_tier(s, w.campaign, w.official, 1, actor_id=a), lambda *_: []
+    ),
+    "remove_target": Case(
+        "admin",
+        lambda s, w, a: remove_target(s, w.campaign, w.outsider, actor_id=a),
+        lambda *_: [],
     ),
     "change_role": Case(
         "admin",

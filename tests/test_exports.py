@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from models.campaigns import add_target
 from models.commands import ResponseInput, log_attempt, record_response
-from models.directory import add_contact_point, add_target
+from models.directory import add_contact_point
 from models.exports import (
     ATTEMPT_COLUMNS,
     OFFICIAL_COLUMNS,

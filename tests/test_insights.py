@@ -52,9 +52,9 @@ from sqlalchemy.orm import Session
 
 from models import insights
 from models.base import utcnow
+from models.campaigns import add_target
 from models.commands import ResponseInput, cancel_follow_up, create_follow_up, record_response
 from models.corrections import delete_attempt
-from models.directory import add_target
 from models.filters import Filters
 from models.tables import User
 from models.vocab import Channel, Outcome, Role, Stance

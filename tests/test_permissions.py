@@ -16,6 +16,15 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from models import accounts
+from models.campaigns import (
+    CampaignInput,
+    add_target,
+    create_campaign,
+    remove_target,
+    set_status,
+    set_tier,
+    update_campaign,
+)
 from models.commands import (
     ResponseInput,
     cancel_follow_up,
@@ -28,7 +37,6 @@ from models.db import session_scope
 from models.directory import (
     OfficialInput,
     add_contact_point,
-    add_target,
     archive_official,
     create_official,
     remove_contact_point,
@@ -38,7 +46,7 @@ from models.directory import (
 from models.exports import check_export
 from models.permissions import Permission, PermissionDenied
 from models.tables import Attempt, AuditEvent, Campaign
-from models.vocab import Channel, ContactKind, Outcome, Role, Stance
+from models.vocab import CampaignStatus, Channel, ContactKind, Outcome, Role, Stance
 from tests.world import (
     NOTES,
     WHEN,
@@ -143,6 +151,28 @@ COMMANDS: dict[str, tuple[Permission, Command]] = {
     "add_target": (
         Permission.MANAGE_DIRECTORY,
         lambda s, w, actor: add_target(s, w.campaign, w.outsider, actor_id=actor),
+    ),
+    "create_campaign": (
+        Permission.MANAGE_DIRECTORY,
+        lambda s, w, actor: create_campaign(s, CampaignInput(name="Sneaky"), actor_id=actor),
+    ),
+    "update_campaign": (
+        Permission.MANAGE_DIRECTORY,
+        lambda s, w, actor: update_campaign(
+            s, w.campaign, CampaignInput(name="Renamed"), actor_id=actor
+        ),
+    ),
+    "set_status": (
+        Permission.MANAGE_DIRECTORY,
+        lambda s, w, actor: set_status(s, w.campaign, CampaignStatus.CLOSED, actor_id=actor),
+    ),
+    "set_tier": (
+        Permission.MANAGE_DIRECTORY,
+        lambda s, w, actor: set_tier(s, w.campaign, w.official, 2, actor_id=actor),
+    ),
+    "remove_target": (
+        Permission.MANAGE_DIRECTORY,
+        lambda s, w, actor: remove_target(s, w.campaign, w.official, actor_id=actor),
     ),
     "create_account": (
         Permission.MANAGE_USERS,

@@ -26,11 +26,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 import models.bulk
+import models.campaigns
 import models.commands
 import models.corrections
 import models.demo
 import models.directory
 from models.bulk import AttemptRow, BulkWriter, FollowUpRow, ResponseRow, bulk_writer
+from models.campaigns import add_target, remove_target
 from models.commands import (
     ResponseInput,
     cancel_follow_up,
@@ -47,7 +49,7 @@ from models.corrections import (
     update_attempt,
 )
 from models.demo import make_demo
-from models.directory import OfficialInput, add_target, update_official
+from models.directory import OfficialInput, update_official
 from models.insights import upkeep
 from models.tables import Attempt, FollowUp, Official, Response
 from models.users import ensure_user
@@ -186,6 +188,13 @@ def reopen(w: World) -> None:
         reopen_follow_up(w.session, follow_up_id=found, actor_id=w.admin)
 
 
+def untarget(w: World) -> None:
+    """An admin removes a target (cancelling its open follow-ups) and adds it back."""
+    campaign, official = w.rng.choice(w.campaigns), w.rng.choice(w.officials)
+    remove_target(w.session, campaign, official, actor_id=w.admin)
+    add_target(w.session, campaign, official, actor_id=w.admin)
+
+
 def rezone(w: World) -> None:
     official = w.session.get(Official, w.rng.choice(w.officials))
     assert official is not None
@@ -232,6 +241,7 @@ STEPS: dict[Step, tuple[Any, tuple[str, ...]]] = {
     follow_up: (create_follow_up, ("follow_up_created",)),
     cancel: (cancel_follow_up, ("follow_up_cancelled",)),
     reopen: (reopen_follow_up, ("follow_up_reopened",)),
+    untarget: (remove_target, ("follow_up_cancelled",)),
     rezone: (update_official, ("official_zone_changed",)),
     bulk: (bulk_writer, ("rebuild",)),
     demo: (make_demo, ("rebuild",)),
@@ -253,7 +263,7 @@ steps_strategy = st.lists(
 )
 # Tried first, so every run has every step act on something: each after what it needs.
 EVERY_STEP = [log, log, follow_up, log, reply, unreply, edit, log, reopen, delete, restore,
-              cancel, rezone, bulk, demo, reply, unreply, log]  # fmt: skip
+              cancel, rezone, bulk, demo, reply, unreply, log, follow_up, untarget]  # fmt: skip
 
 
 @settings(
@@ -294,6 +304,7 @@ def test_the_steps_fire_every_upkeep_event(
         (_log_answered, log), (follow_up, follow_up), (_log_answered, log), (_log_plain, log),
         (reply, reply), (unreply, unreply), (edit, edit), (delete, delete), (restore, restore),
         (cancel, cancel), (reopen, reopen), (rezone, rezone), (bulk, bulk), (demo, demo),
+        (_untarget_open, untarget),
     ]  # fmt: skip
     for n, (run, step) in enumerate(order):
         world.rng = random.Random(n)
@@ -303,6 +314,16 @@ def test_the_steps_fire_every_upkeep_event(
         seen |= fired
     assert seen == set(upkeep.EVENTS)
     assert set().union(*(events for _, events in STEPS.values())) == set(upkeep.EVENTS)
+
+
+def _untarget_open(w: World) -> None:
+    """Remove the target of an open follow-up, so one is cancelled."""
+    follow_up = create_follow_up(w.session, campaign_id=w.campaigns[0],
+                                 official_id=w.officials[0], due_on=date(2026, 1, 5),
+                                 actor_id=w.admin)  # fmt: skip
+    assert follow_up
+    remove_target(w.session, w.campaigns[0], w.officials[0], actor_id=w.admin)
+    add_target(w.session, w.campaigns[0], w.officials[0], actor_id=w.admin)
 
 
 def _spy(real: Callable[..., Any], name: str, fired: set[str]) -> Callable[..., Any]:
@@ -334,7 +355,13 @@ def _log_plain(w: World) -> None:
 
 # --- Every writer is a step ----------------------------------------------------------
 
-WRITER_MODULES = (models.commands, models.corrections, models.directory, models.bulk)
+WRITER_MODULES = (
+    models.commands,
+    models.corrections,
+    models.directory,
+    models.campaigns,
+    models.bulk,
+)
 WATCHED = (Attempt, Response, FollowUp)
 WATCHED_NAMES = frozenset({"attempts", "responses", "follow_ups"})
 SQL = re.compile(r"\s*(INSERT|UPDATE|DELETE|COPY|LOCK|SELECT|WITH)\b")  # as this code spells SQL

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from models import insights
+from models.campaigns import add_target
 from models.commands import (
     ResponseInput,
     cancel_follow_up,
@@ -23,7 +24,7 @@ from models.commands import (
 )
 from models.corrections import AttemptEdit, delete_attempt, restore_attempt, update_attempt
 from models.db import alembic_config, make_engine
-from models.directory import OfficialInput, add_target, update_official
+from models.directory import OfficialInput, update_official
 from models.filters import Filters
 from models.insights import reference
 from models.insights.upkeep import ROLLUP_TABLES, delay_band, local_slot, rebuild_rollups

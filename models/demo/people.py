@@ -13,7 +13,8 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.directory import OfficialInput, add_contact_point, add_target, create_official
+from models.campaigns import add_target
+from models.directory import OfficialInput, add_contact_point, create_official
 from models.seed import SEED_FILE
 from models.tables import Campaign, CampaignTarget, Official, User
 from models.users import user_key

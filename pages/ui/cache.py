@@ -147,13 +147,34 @@ def invalidate(changes: Iterable[str] = EVERYTHING, *, campaign_id: int | None =
 
 
 @_cached
-def _campaign_options(url: str, include_closed: bool) -> list[Option]:
+def _campaign_options(url: str, only_active: bool) -> list[Option]:
     with _reading(url) as session:
-        return queries.campaign_options(session, include_closed=include_closed)
+        return queries.campaign_options(session, only_active=only_active)
 
 
-def campaign_options(*, include_closed: bool = False) -> list[Option]:
-    return _campaign_options(database_url(), include_closed)
+def campaign_options(*, only_active: bool = False) -> list[Option]:
+    """Every campaign, or only the active ones (what Log outreach offers)."""
+    return _campaign_options(database_url(), only_active)
+
+
+@_cached
+def _campaign_list(url: str) -> pd.DataFrame:
+    with _reading(url) as session:
+        return queries.campaign_list(session)
+
+
+def campaign_list() -> pd.DataFrame:
+    return _campaign_list(database_url())
+
+
+@_cached
+def _campaign_targets(url: str, campaign_id: int) -> pd.DataFrame:
+    with _reading(url) as session:
+        return queries.campaign_targets(session, campaign_id)
+
+
+def campaign_targets(campaign_id: int) -> pd.DataFrame:
+    return _campaign_targets(database_url(), campaign_id)
 
 
 @_cached
@@ -167,15 +188,26 @@ def campaign_view(campaign_id: int) -> CampaignView | None:
 
 
 @_cached
-def _official_options(url: str, campaign_id: int | None, include_archived: bool) -> list[Option]:
+def _official_options(
+    url: str, campaign_id: int | None, include_archived: bool, not_in_campaign: int | None
+) -> list[Option]:
     with _reading(url) as session:
-        return queries.official_options(session, campaign_id, include_archived=include_archived)
+        return queries.official_options(
+            session,
+            campaign_id,
+            include_archived=include_archived,
+            not_in_campaign=not_in_campaign,
+        )
 
 
 def official_options(
-    campaign_id: int | None = None, *, include_archived: bool = False
+    campaign_id: int | None = None,
+    *,
+    include_archived: bool = False,
+    not_in_campaign: int | None = None,
 ) -> list[Option]:
-    return _official_options(database_url(), campaign_id, include_archived)
+    """Officials by name; a campaign's targets in calling order; or those it lacks."""
+    return _official_options(database_url(), campaign_id, include_archived, not_in_campaign)
 
 
 @_cached_as(PEOPLE)

@@ -144,7 +144,7 @@ class _Options:
     @classmethod
     def load(cls) -> _Options:
         return cls(
-            {o.id: o.label for o in cache.campaign_options(include_closed=True)},
+            {o.id: o.label for o in cache.campaign_options()},
             {o.id: o.label for o in cache.official_options(include_archived=True)},
             {o.id: o.label for o in cache.coordinator_options()},
         )

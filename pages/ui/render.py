@@ -102,6 +102,12 @@ COLUMN_LABELS = {
     "timezone": "Time zone",
     "contact_points": "Contact points",
     "archived": "Archived",
+    "status": "Status",
+    "starts_on": "Starts on",
+    "ends_on": "Ends on",
+    "targets": "Targets",
+    "tier": "Tier",
+    "is_demo": "Demo",
 }
 
 

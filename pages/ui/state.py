@@ -74,6 +74,16 @@ CONTACT_PICK = "contact_pick"
 ARCHIVE_FORM = "archive_form"
 SHOW_ARCHIVED = "show_archived"
 
+# Campaigns.
+CAMPAIGN_PICK = "campaign_pick"
+CAMPAIGN_NOTICE = "campaign_notice"
+NEW_CAMPAIGN_FORM = "new_campaign_form"
+EDIT_CAMPAIGN_FORM = "edit_campaign_form"
+CAMPAIGN_STATUS_FORM = "campaign_status_form"
+ADD_TARGETS_FORM = "add_targets_form"
+EDIT_TARGET_FORM = "edit_target_form"
+TARGET_PICK = "target_pick"
+
 NoticeKind = Literal["success", "info", "warning", "error"]
 
 
