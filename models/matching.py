@@ -53,9 +53,10 @@ class Directory:
     """The directory's names and unambiguous numbers, read once for a whole import."""
 
     def __init__(self, session: Session) -> None:
-        self._by_name: dict[str, list[tuple[int, str]]] = {}
-        for official_id, full_name in session.execute(select(Official.id, Official.full_name)):
-            self._by_name.setdefault(fold_name(full_name), []).append((official_id, full_name))
+        self._by_name: dict[str, list[tuple[int, str, str]]] = {}
+        listed = select(Official.id, Official.full_name, Official.organization)
+        for official_id, full_name, organization in session.execute(listed):
+            self._add(official_id, full_name, organization)
         numbers = (
             select(
                 ContactPoint.value,
@@ -73,25 +74,36 @@ class Directory:
             else:
                 self._shared.add(value)
 
-    def match(self, full_name: str, numbers: Iterable[str] = ()) -> Match | None:
+    def _add(self, official_id: int, full_name: str, organization: str) -> None:
+        entry = (official_id, full_name, fold_name(organization))
+        self._by_name.setdefault(fold_name(full_name), []).append(entry)
+
+    def match(
+        self, full_name: str, numbers: Iterable[str] = (), organization: str = ""
+    ) -> Match | None:
         """The one official this name or one of these E.164 numbers identifies, or None.
 
-        A name shared by several officials in the directory identifies none of them; the
-        numbers then decide.
+        A name shared by several officials in the directory identifies none of them
+        unless exactly one of them is at ``organization``; else the numbers decide.
         """
         named = self._by_name.get(fold_name(full_name), [])
         if len(named) == 1:
             return Match(named[0][0], "name", named[0][1])
-        namesakes = {official_id for official_id, _ in named}
+        same_office = [n for n in named if organization and n[2] == fold_name(organization)]
+        if len(same_office) == 1:
+            return Match(same_office[0][0], "name", same_office[0][1])
+        namesakes = {official_id for official_id, _, _ in named}
         for number in numbers:
             owner = self._by_number.get(number)
             if owner is not None and (not namesakes or owner in namesakes):
                 return Match(owner, "number", number)
         return None
 
-    def remember(self, official_id: int, full_name: str, numbers: Iterable[str]) -> None:
+    def remember(
+        self, official_id: int, full_name: str, numbers: Iterable[str], organization: str = ""
+    ) -> None:
         """Count an official just added, so a second mention in the same list matches it."""
-        self._by_name.setdefault(fold_name(full_name), []).append((official_id, full_name))
+        self._add(official_id, full_name, organization)
         for number in numbers:
             owner = self._by_number.get(number, official_id)
             if number in self._shared or owner != official_id:

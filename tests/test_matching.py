@@ -114,3 +114,11 @@ def test_a_number_given_to_a_second_new_official_stops_identifying_either(
     assert directory.match("Irina Volkova", ["+74992444112"]) is None
     directory.remember(9, "Irina Volkova", ["+74992444112"])
     assert directory.match("Pavel Orlov", ["+74992444112"]) is None
+
+
+def test_namesakes_at_different_offices_are_told_apart_by_organisation(session: Session) -> None:
+    """Two "Anna Ivanova"s: the one at the organisation the list names is the match."""
+    make_official(session, "Anna Ivanova", organization="Ministry of Justice")
+    second = make_official(session, "Anna Ivanova", organization="Ministry of Health")
+    found = Directory(session).match("Ivanova Anna", organization="ministry of  health")
+    assert found == Match(second, "name", "Anna Ivanova")
