@@ -1,4 +1,4 @@
-"""cli.py's campaign commands: list campaigns, add one, choose its targets.
+"""cli.py's campaign commands: list campaigns, add one, choose its targets, read an alert.
 
 ``campaign add`` makes an **active** campaign unless ``--status`` says otherwise: from
 the shell an admin sets up a campaign to be worked (add it, add its targets, done);
@@ -12,9 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import phonenumbers
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from models.alerts import alert_text, parse_alert
 from models.campaigns import (
     CampaignInput,
     add_target,
@@ -24,6 +26,8 @@ from models.campaigns import (
     set_tier,
 )
 from models.db import session_scope
+from models.from_alert import NUMBER_KINDS, NoOfficialsFound, PlannedOfficial, create_from_alert
+from models.phones import format_international
 from models.queries import Option, campaign_list, campaign_options, match_officials
 from models.text import InvalidInput
 from models.vocab import CampaignStatus
@@ -51,6 +55,30 @@ def add_campaign_commands(commands: Any) -> None:
     which.add_argument("--remove", nargs="+", metavar="OFFICIAL")
     target.add_argument("--tier", type=_tier, metavar="N", help="1 = call first (default 1)")
     target.set_defaults(handler=run_target)
+
+    alert = action.add_parser(
+        "from-alert", help="make a draft campaign from an action alert (.txt, .eml, .html)"
+    )
+    alert.add_argument("path", metavar="PATH")
+    alert.add_argument("--name", required=True, help="the new campaign's name")
+    alert.add_argument(
+        "--region",
+        type=_region,
+        default="RU",
+        metavar="CC",
+        help="where numbers without a country code are read when the alert does not say (RU)",
+    )
+    alert.add_argument(
+        "--dry-run", action="store_true", help="print what would be made, change nothing"
+    )
+    alert.set_defaults(handler=run_from_alert)
+
+
+def _region(text: str) -> str:
+    code = text.strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a two-letter country code such as RU")
+    return code
 
 
 def _tier(text: str) -> int:
@@ -143,3 +171,51 @@ def campaign_id_named(session: Session, name: str) -> int:
     options = campaign_options(session)
     known = "; ".join(f"“{o.label}”" for o in options) or "none yet (run: cli.py seed)"
     raise InvalidInput(f"no campaign is named “{name}”. Known campaigns: {known}")
+
+
+def run_from_alert(args: argparse.Namespace, engine: Engine) -> int:
+    """One line per official found, then the summary; exit 1 when the alert names nobody."""
+    draft = parse_alert(alert_text(_read_alert(args.path), args.path), region=args.region)
+    try:
+        with session_scope(engine) as session:
+            report = create_from_alert(
+                session,
+                draft,
+                name=args.name,
+                actor_id=None,
+                region=args.region,
+                dry_run=args.dry_run,
+            )
+    except NoOfficialsFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for planned in report.officials:
+        print(_official_line(planned))
+    for line in report.not_saved:
+        print(f"problem\t{line}")
+    if args.dry_run:
+        print("dry run: nothing was changed")
+    elif not report.changed:
+        print("nothing to change: the campaign already holds this alert")
+    print(report.summary())
+    return 0
+
+
+def _read_alert(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read the alert {path}: {exc.strerror}") from exc
+
+
+def _official_line(planned: PlannedOfficial) -> str:
+    draft, match = planned.draft, planned.match
+    status = "new" if match is None else f"matched #{match.official_id} by {match.by}"
+    where = ", ".join(p for p in (draft.title, draft.organization) if p)
+    contacts = ", ".join(
+        f"{c.kind} {format_international(c.value) if c.kind in NUMBER_KINDS else c.value}"
+        for c in draft.contacts
+        if not c.problem
+    )
+    zone = draft.timezone or "time zone unknown"
+    return f"{status}\t{draft.full_name}\t{where}\t{zone}\t{contacts}"
