@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from models.directory import office_hours_of
 from models.localtime import OfficeHours
 from models.tables import (
     Attempt,
@@ -102,6 +103,19 @@ def official_options(
     ]
 
 
+def archived_officials(session: Session) -> list[Option]:
+    """Archived officials, by name, labelled as in :func:`official_options`."""
+    rows = session.execute(
+        select(Official.id, Official.full_name, Official.organization)
+        .where(Official.archived_at.is_not(None))
+        .order_by(Official.full_name, Official.id)
+    )
+    return [
+        Option(r.id, f"{r.full_name} — {r.organization}" if r.organization else r.full_name)
+        for r in rows
+    ]
+
+
 def coordinator_options(session: Session) -> list[Option]:
     rows = session.execute(select(User.id, User.display_name).order_by(User.display_name))
     return [Option(r.id, r.display_name) for r in rows]
@@ -111,9 +125,10 @@ def official_card(session: Session, official_id: int) -> OfficialCard | None:
     o = session.get(Official, official_id)
     if o is None:
         return None
+    # Primary points first (one per kind), then the rest in the directory's order.
     contacts = tuple(
         ContactView(p.id, p.kind, p.value, p.extension, p.label, p.is_primary)
-        for p in o.contact_points
+        for p in sorted(o.contact_points, key=lambda p: not p.is_primary)
     )
     return OfficialCard(
         id=o.id,
@@ -122,7 +137,7 @@ def official_card(session: Session, official_id: int) -> OfficialCard | None:
         organization=o.organization,
         country=o.country,
         timezone=o.timezone,
-        hours=OfficeHours(o.office_days, o.office_opens, o.office_closes),
+        hours=office_hours_of(o),
         hours_assumed=o.office_hours_assumed,
         notes=o.notes,
         archived=o.archived_at is not None,
