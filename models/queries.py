@@ -33,6 +33,20 @@ class Option:
     label: str
 
 
+# Demo records say so in every list and filter: the one place their label is made.
+DEMO_MARK = "(demo)"
+
+
+def labelled(text: str, *, is_demo: bool) -> str:
+    """``text`` as a pick list shows it: demo records end in "(demo)"."""
+    return f"{text} {DEMO_MARK}" if is_demo else text
+
+
+def _official_label(full_name: str, organization: str, is_demo: bool) -> str:
+    text = f"{full_name} — {organization}" if organization else full_name
+    return labelled(text, is_demo=is_demo)
+
+
 @dataclass(frozen=True)
 class CampaignView:
     id: int
@@ -72,10 +86,19 @@ class OfficialCard:
 
 
 def campaign_options(session: Session, *, include_closed: bool = False) -> list[Option]:
-    stmt = select(Campaign.id, Campaign.name).order_by(Campaign.is_demo, Campaign.name)
+    stmt = select(Campaign.id, Campaign.name, Campaign.is_demo).order_by(
+        Campaign.is_demo, Campaign.name
+    )
     if not include_closed:
         stmt = stmt.where(Campaign.status != CampaignStatus.CLOSED)
-    return [Option(row.id, row.name) for row in session.execute(stmt)]
+    return [
+        Option(row.id, labelled(row.name, is_demo=row.is_demo)) for row in session.execute(stmt)
+    ]
+
+
+def campaign_id_named(session: Session, name: str) -> int | None:
+    """The campaign whose name is exactly ``name``; None if there is none."""
+    return session.scalar(select(Campaign.id).where(Campaign.name == name))
 
 
 def campaign_view(session: Session, campaign_id: int) -> CampaignView | None:
@@ -89,7 +112,7 @@ def official_options(
     session: Session, campaign_id: int | None = None, *, include_archived: bool = False
 ) -> list[Option]:
     """Officials not archived (or all), by name; with a campaign, only that campaign's targets."""
-    stmt = select(Official.id, Official.full_name, Official.organization)
+    stmt = select(Official.id, Official.full_name, Official.organization, Official.is_demo)
     if not include_archived:
         stmt = stmt.where(Official.archived_at.is_(None))
     if campaign_id is not None:
@@ -97,28 +120,24 @@ def official_options(
             CampaignTarget.campaign_id == campaign_id
         )
     rows = session.execute(stmt.order_by(Official.full_name, Official.id))
-    return [
-        Option(r.id, f"{r.full_name} — {r.organization}" if r.organization else r.full_name)
-        for r in rows
-    ]
+    return [Option(r.id, _official_label(r.full_name, r.organization, r.is_demo)) for r in rows]
 
 
 def archived_officials(session: Session) -> list[Option]:
     """Archived officials, by name, labelled as in :func:`official_options`."""
     rows = session.execute(
-        select(Official.id, Official.full_name, Official.organization)
+        select(Official.id, Official.full_name, Official.organization, Official.is_demo)
         .where(Official.archived_at.is_not(None))
         .order_by(Official.full_name, Official.id)
     )
-    return [
-        Option(r.id, f"{r.full_name} — {r.organization}" if r.organization else r.full_name)
-        for r in rows
-    ]
+    return [Option(r.id, _official_label(r.full_name, r.organization, r.is_demo)) for r in rows]
 
 
 def coordinator_options(session: Session) -> list[Option]:
-    rows = session.execute(select(User.id, User.display_name).order_by(User.display_name))
-    return [Option(r.id, r.display_name) for r in rows]
+    rows = session.execute(
+        select(User.id, User.display_name, User.is_demo).order_by(User.display_name)
+    )
+    return [Option(r.id, labelled(r.display_name, is_demo=r.is_demo)) for r in rows]
 
 
 def official_card(session: Session, official_id: int) -> OfficialCard | None:
