@@ -1,5 +1,5 @@
-"""The command-line front door: seed, demo, export, campaigns, users and migrate, over the
-same model layer.
+"""The command-line front door: seed, demo (and demo --remove), export, campaigns, users and
+migrate, over the same model layer.
 
 Plain text out, exit codes for scripts: 0 done, 1 the work failed, 2 the command was
 wrong (bad argument, unknown campaign). Every command first brings the database named
@@ -34,7 +34,7 @@ from models.accounts import (
     set_password,
 )
 from models.db import is_sqlite, make_engine, migrate, session_scope
-from models.demo import make_demo
+from models.demo import make_demo, remove_demo
 from models.exports import export_attempts, export_officials
 from models.filters import Filters
 from models.permissions import PermissionDenied
@@ -88,10 +88,18 @@ def build_parser() -> Parser:
         handler=run_seed
     )
 
-    demo = commands.add_parser("demo", help="add a synthetic history, ending today")
-    demo.add_argument("--attempts", type=positive, required=True, metavar="N")
+    demo = commands.add_parser(
+        "demo", help="add a synthetic history, ending today; or --remove every demo record"
+    )
+    action = demo.add_mutually_exclusive_group(required=True)
+    action.add_argument("--attempts", type=positive, metavar="N")
+    action.add_argument(
+        "--remove",
+        action="store_true",
+        help="delete the demo campaign, its attempts, the demo officials and users; nothing real",
+    )
     demo.add_argument("--seed", type=int, default=None, metavar="S")
-    demo.add_argument("--weeks", type=positive, default=104, metavar="W")
+    demo.add_argument("--weeks", type=positive, default=None, metavar="W", help="default 104")
     demo.set_defaults(handler=run_demo)
 
     export = commands.add_parser("export", help="write a CSV report")
@@ -220,19 +228,54 @@ def run_seed(_args: argparse.Namespace, engine: Engine) -> int:
 
 
 def run_demo(args: argparse.Namespace, engine: Engine) -> int:
+    if args.remove:
+        return run_demo_remove(args, engine)
     report = make_demo(
-        engine, attempts=args.attempts, seed=args.seed, weeks=args.weeks, progress=_progress()
+        engine,
+        attempts=args.attempts,
+        seed=args.seed,
+        weeks=args.weeks or 104,
+        progress=_progress(),
     )
-    if is_sqlite(engine):
-        # One big transaction leaves a WAL as large as the data; hand the space back.
-        with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    _checkpoint(engine)
     print(
         f"demo: {report.attempts:,} attempts, {report.responses:,} responses, "
         f"{report.follow_ups:,} follow-ups in campaign #{report.campaign_id} "
         f"in {report.seconds:.1f} s"
     )
     return 0
+
+
+def run_demo_remove(args: argparse.Namespace, engine: Engine) -> int:
+    if args.seed is not None or args.weeks is not None:
+        raise InvalidInput("--remove takes neither --seed nor --weeks")
+    with session_scope(engine) as session:
+        report = remove_demo(session, actor_id=None)
+    _checkpoint(engine)
+    if not report.removed_anything:
+        print("no demo data: nothing to remove")
+    else:
+        print(
+            f"demo removed: {report.campaigns:,} campaign(s), {report.attempts:,} attempt(s) "
+            f"({report.attempts_by_real_users:,} by real coordinators), "
+            f"{report.responses:,} response(s), {report.follow_ups:,} follow-up(s), "
+            f"{report.targets:,} campaign target(s), {report.officials:,} official(s) with "
+            f"{report.contact_points:,} contact point(s) and {report.office_hours:,} office-hours "
+            f"range(s), {report.users:,} user(s)"
+        )
+    if report.officials_kept or report.users_kept:
+        print(
+            f"kept {report.officials_kept:,} demo official(s) and {report.users_kept:,} demo "
+            "user(s) that real records refer to"
+        )
+    return 0
+
+
+def _checkpoint(engine: Engine) -> None:
+    if is_sqlite(engine):
+        # One big transaction leaves a WAL as large as the data; hand the space back.
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _progress() -> Callable[[int, int], None]:

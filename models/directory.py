@@ -6,7 +6,6 @@ Campaign targets are chosen in models/campaigns.py.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import time
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -15,10 +14,10 @@ from sqlalchemy.orm import Session
 from models.audit import record_event
 from models.base import as_dict, utcnow
 from models.insights import upkeep as rollups
-from models.localtime import UnknownTimeZone, zone
+from models.localtime import MON_FRI_9_TO_6, OfficeHours, UnknownTimeZone, zone
 from models.permissions import Permission, require
 from models.phones import InvalidPhoneNumber, parse_phone
-from models.tables import WEEKDAYS_MON_FRI, ContactPoint, Official
+from models.tables import ContactPoint, OfficeRange, Official
 from models.text import InvalidInput, clean_text
 from models.vocab import ContactKind
 
@@ -38,23 +37,24 @@ class OfficialInput:
     given_name: str = ""
     patronymic: str = ""
     family_name: str = ""
-    office_days: int = WEEKDAYS_MON_FRI
-    office_opens: time = time(9, 0)
-    office_closes: time = time(18, 0)
-    office_hours_assumed: bool = True
+    office_hours: OfficeHours = MON_FRI_9_TO_6  # validated when it is made
+    office_hours_assumed: bool = True  # not set by a person yet: shown as "assumed"
     notes: str = ""
     is_demo: bool = field(default=False, compare=False)
 
 
-# Fields of an official whose changes are audited; notes are audited as "changed", not copied.
-_AUDITED = tuple(f.name for f in fields(OfficialInput) if f.name not in {"notes", "is_demo"})
+# Fields of an official whose changes are audited; notes are audited as "changed", not
+# copied; office hours as their description ("Mon–Fri 09:00–18:00").
+_AUDITED = tuple(
+    f.name for f in fields(OfficialInput) if f.name not in {"notes", "is_demo", "office_hours"}
+)
 
 
 def create_official(session: Session, data: OfficialInput, *, actor_id: int | None) -> int:
     require(session, actor_id, Permission.MANAGE_DIRECTORY, system_ok=True)
     values = _clean_official(data)
     _check_unique(session, values["full_name"], values["organization"], None)
-    official = Official(**values)
+    official = Official(**values, office_hours=_rows(data.office_hours))
     session.add(official)
     session.flush()
     record_event(
@@ -63,7 +63,7 @@ def create_official(session: Session, data: OfficialInput, *, actor_id: int | No
         action="create",
         entity="official",
         entity_id=official.id,
-        changes=as_dict(official, _AUDITED),
+        changes=as_dict(official, _AUDITED) | {"office_hours": data.office_hours.describe()},
     )
     return official.id
 
@@ -77,12 +77,17 @@ def update_official(
     values = _clean_official(data)
     _check_unique(session, values["full_name"], values["organization"], official_id)
     before = as_dict(official, _AUDITED)
+    hours_before = office_hours_of(official)
     notes_changed = official.notes != values["notes"]
     for name, value in values.items():
         setattr(official, name, value)
+    if data.office_hours != hours_before:
+        official.office_hours = _rows(data.office_hours)
     session.flush()
     after = as_dict(official, _AUDITED)
     changes: dict[str, Any] = {k: [before[k], after[k]] for k in _AUDITED if before[k] != after[k]}
+    if data.office_hours != hours_before:
+        changes["office_hours"] = [hours_before.describe(), data.office_hours.describe()]
     if "timezone" in changes:
         # The zone was wrong: the local hours of past calls were too.
         rollups.official_zone_changed(session, official_id)
@@ -109,6 +114,29 @@ def archive_official(session: Session, official_id: int, *, actor_id: int | None
     record_event(
         session, actor_id=actor_id, action="archive", entity="official", entity_id=official_id
     )
+
+
+def unarchive_official(session: Session, official_id: int, *, actor_id: int | None) -> None:
+    """Bring an archived official back into the pickers and target lists."""
+    require(session, actor_id, Permission.MANAGE_DIRECTORY, system_ok=True)
+    official = _get_official(session, official_id)
+    if official.archived_at is None:
+        raise InvalidInput(f"{official.full_name} is not archived.")
+    archived_at = official.archived_at
+    official.archived_at = None
+    record_event(
+        session,
+        actor_id=actor_id,
+        action="unarchive",
+        entity="official",
+        entity_id=official_id,
+        changes={"archived_at": [archived_at.isoformat(), None]},
+    )
+
+
+def office_hours_of(official: Official) -> OfficeHours:
+    """The official's weekly office hours from their rows."""
+    return OfficeHours.of((r.weekday, r.opens, r.closes) for r in official.office_hours)
 
 
 def add_contact_point(
@@ -252,10 +280,6 @@ def _clean_official(data: OfficialInput) -> dict[str, Any]:
         zone(data.timezone)
     except UnknownTimeZone as exc:
         raise InvalidInput(str(exc)) from exc
-    if not 0 <= data.office_days <= 0b1111111:
-        raise InvalidInput("Office days must be a set of weekdays.")
-    if data.office_opens >= data.office_closes:
-        raise InvalidInput("The office must open before it closes.")
     return {
         "full_name": clean_text(data.full_name, "Full name", max_len=200, required=True),
         "title": clean_text(data.title, "Title", max_len=500),
@@ -265,13 +289,14 @@ def _clean_official(data: OfficialInput) -> dict[str, Any]:
         "given_name": clean_text(data.given_name, "Given name", max_len=100),
         "patronymic": clean_text(data.patronymic, "Patronymic", max_len=100),
         "family_name": clean_text(data.family_name, "Family name", max_len=100),
-        "office_days": data.office_days,
-        "office_opens": data.office_opens,
-        "office_closes": data.office_closes,
         "office_hours_assumed": data.office_hours_assumed,
         "notes": clean_text(data.notes, "Notes", max_len=10_000),
         "is_demo": data.is_demo,
     }
+
+
+def _rows(hours: OfficeHours) -> list[OfficeRange]:
+    return [OfficeRange(weekday=d, opens=o, closes=c) for d, o, c in hours.ranges()]
 
 
 def _clean_contact(kind: ContactKind, value: str, region: str | None) -> tuple[str, str, str]:

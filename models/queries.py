@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from models.directory import office_hours_of
 from models.localtime import OfficeHours
 from models.tables import (
     Attempt,
@@ -40,6 +41,20 @@ STATUS_ORDER = (
 class Option:
     id: int
     label: str
+
+
+# Demo records say so in every list and filter: the one place their label is made.
+DEMO_MARK = "(demo)"
+
+
+def labelled(text: str, *, is_demo: bool) -> str:
+    """``text`` as a pick list shows it: demo records end in "(demo)"."""
+    return f"{text} {DEMO_MARK}" if is_demo else text
+
+
+def _official_label(full_name: str, organization: str, is_demo: bool) -> str:
+    text = f"{full_name} — {organization}" if organization else full_name
+    return labelled(text, is_demo=is_demo)
 
 
 @dataclass(frozen=True)
@@ -85,11 +100,15 @@ class OfficialCard:
 
 def campaign_options(session: Session, *, only_active: bool = False) -> list[Option]:
     """Every campaign (Insights and Reports filter on closed ones too), or the active only
-    (what Log outreach offers), demo campaigns last, by name."""
-    stmt = select(Campaign.id, Campaign.name).order_by(Campaign.is_demo, Campaign.name)
+    (what Log outreach offers), demo campaigns last, by name, demo ones labelled so."""
+    stmt = select(Campaign.id, Campaign.name, Campaign.is_demo).order_by(
+        Campaign.is_demo, Campaign.name
+    )
     if only_active:
         stmt = stmt.where(Campaign.status == CampaignStatus.ACTIVE)
-    return [Option(row.id, row.name) for row in session.execute(stmt)]
+    return [
+        Option(row.id, labelled(row.name, is_demo=row.is_demo)) for row in session.execute(stmt)
+    ]
 
 
 def campaign_view(session: Session, campaign_id: int) -> CampaignView | None:
@@ -167,7 +186,7 @@ def official_options(
     With ``campaign_id``, only that campaign's targets, in calling order (tier, then
     name); with ``not_in_campaign``, only officials that campaign does not target yet.
     """
-    stmt = select(Official.id, Official.full_name, Official.organization)
+    stmt = select(Official.id, Official.full_name, Official.organization, Official.is_demo)
     if not include_archived:
         stmt = stmt.where(Official.archived_at.is_(None))
     order: list[Any] = [Official.full_name, Official.id]
@@ -193,35 +212,49 @@ def match_officials(session: Session, reference: str) -> list[Option]:
     text = reference.strip()
     if text.isdigit():
         row = session.execute(
-            select(Official.id, Official.full_name, Official.organization).where(
+            select(Official.id, Official.full_name, Official.organization, Official.is_demo).where(
                 Official.id == int(text)
             )
         ).first()
         return [] if row is None else [_official_option(row)]
     key = name_key(text)
     rows = session.execute(
-        select(Official.id, Official.full_name, Official.organization).order_by(Official.id)
+        select(Official.id, Official.full_name, Official.organization, Official.is_demo).order_by(
+            Official.id
+        )
     )
     return [_official_option(r) for r in rows if name_key(r.full_name) == key]
 
 
 def _official_option(row: Any) -> Option:
-    label = f"{row.full_name} — {row.organization}" if row.organization else row.full_name
-    return Option(row.id, label)
+    return Option(row.id, _official_label(row.full_name, row.organization, row.is_demo))
+
+
+def archived_officials(session: Session) -> list[Option]:
+    """Archived officials, by name, labelled as in :func:`official_options`."""
+    rows = session.execute(
+        select(Official.id, Official.full_name, Official.organization, Official.is_demo)
+        .where(Official.archived_at.is_not(None))
+        .order_by(Official.full_name, Official.id)
+    )
+    return [_official_option(r) for r in rows]
 
 
 def coordinator_options(session: Session) -> list[Option]:
-    rows = session.execute(select(User.id, User.display_name).order_by(User.display_name))
-    return [Option(r.id, r.display_name) for r in rows]
+    rows = session.execute(
+        select(User.id, User.display_name, User.is_demo).order_by(User.display_name)
+    )
+    return [Option(r.id, labelled(r.display_name, is_demo=r.is_demo)) for r in rows]
 
 
 def official_card(session: Session, official_id: int) -> OfficialCard | None:
     o = session.get(Official, official_id)
     if o is None:
         return None
+    # Primary points first (one per kind), then the rest in the directory's order.
     contacts = tuple(
         ContactView(p.id, p.kind, p.value, p.extension, p.label, p.is_primary)
-        for p in o.contact_points
+        for p in sorted(o.contact_points, key=lambda p: not p.is_primary)
     )
     return OfficialCard(
         id=o.id,
@@ -230,7 +263,7 @@ def official_card(session: Session, official_id: int) -> OfficialCard | None:
         organization=o.organization,
         country=o.country,
         timezone=o.timezone,
-        hours=OfficeHours(o.office_days, o.office_opens, o.office_closes),
+        hours=office_hours_of(o),
         hours_assumed=o.office_hours_assumed,
         notes=o.notes,
         archived=o.archived_at is not None,

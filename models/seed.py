@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from models.audit import record_event
 from models.campaigns import add_target, find_campaign
 from models.directory import OfficialInput, add_contact_point, create_official
+from models.localtime import MON_FRI_9_TO_6
 from models.phones import parse_phone
 from models.tables import Campaign, ContactPoint, Official
 from models.vocab import ContactKind
@@ -97,7 +98,9 @@ def _ensure_official(session: Session, target: dict[str, Any]) -> tuple[int, int
         organization=target["organization"],
         country=target["country"],
         timezone=target["timezone"],
-        office_hours_assumed=True,  # the alert gives no office hours
+        # The alert gives no office hours: a working week is assumed until someone sets them.
+        office_hours=MON_FRI_9_TO_6,
+        office_hours_assumed=True,
     )
     return create_official(session, data, actor_id=None), 1
 

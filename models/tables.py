@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -32,9 +33,6 @@ from models.vocab import (
     Role,
     Stance,
 )
-
-# Monday..Friday as a bit mask (bit 0 = Monday), the default office week.
-WEEKDAYS_MON_FRI = 0b0011111
 
 
 class User(Base):
@@ -118,9 +116,7 @@ class Official(Base):
     organization: Mapped[str] = mapped_column(String(300), default="")
     country: Mapped[str] = mapped_column(String(2), default="")  # ISO 3166-1 alpha-2
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")  # IANA name
-    office_days: Mapped[int] = mapped_column(Integer, default=WEEKDAYS_MON_FRI)
-    office_opens: Mapped[time] = mapped_column(Time, default=time(9, 0))
-    office_closes: Mapped[time] = mapped_column(Time, default=time(18, 0))
+    # True until someone sets the office hours (rows in office_hours); shown as "assumed".
     office_hours_assumed: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -132,8 +128,36 @@ class Official(Base):
         order_by="(ContactPoint.position, ContactPoint.id)",
         cascade="all, delete-orphan",
     )
+    office_hours: Mapped[list[OfficeRange]] = relationship(
+        order_by="(OfficeRange.weekday, OfficeRange.opens)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     __table_args__ = (UniqueConstraint("full_name", "organization"),)
+
+
+class OfficeRange(Base):
+    """One range of an official's weekly office hours, wall clock in the official's zone.
+
+    A day with no rows is closed; several rows make a day with breaks. A range that runs
+    to midnight closes at ``23:59:59.999999`` (shown as 24:00, models.localtime.END_OF_DAY).
+    """
+
+    __tablename__ = "office_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    official_id: Mapped[int] = mapped_column(
+        ForeignKey("officials.id", ondelete="CASCADE"), index=True
+    )
+    weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday .. 6 = Sunday
+    opens: Mapped[time] = mapped_column(Time)
+    closes: Mapped[time] = mapped_column(Time)
+
+    __table_args__ = (
+        CheckConstraint("opens < closes", name="opens_before_closes"),
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+    )
 
 
 class CampaignTarget(Base):

@@ -1,4 +1,5 @@
-"""Officials: the directory and each official's contact points; add, edit, archive."""
+"""Officials: the directory and each official's contact points and office hours; add, edit,
+archive and unarchive."""
 
 from __future__ import annotations
 
@@ -42,7 +43,9 @@ def draw_edit(card: OfficialCard) -> None:
     with st.form(f"{form}:{card.id}"):
         officials_forms.draw_official_fields(form, card.id, card)
         st.form_submit_button(
-            "Save official", on_click=officials_forms.save_official, args=(form, card.id)
+            "Save official",
+            on_click=officials_forms.save_official,
+            args=(form, card.id, card.hours),
         )
     officials_forms.show_notice(form)
 
@@ -95,6 +98,23 @@ def draw_archive(card: OfficialCard) -> None:
     officials_forms.show_notice(form)
 
 
+def draw_archived() -> None:
+    """The archived officials, each with a button that brings them back."""
+    archived = cache.archived_officials()
+    with st.expander(f"Archived officials ({len(archived)})"):
+        if not archived:
+            st.caption("No official is archived.")
+        for option in archived:
+            name, action = st.columns([4, 1], vertical_alignment="center")
+            name.text(option.label)
+            action.button(
+                "Unarchive",
+                key=f"{state.UNARCHIVE}:{option.id}",
+                on_click=officials_forms.unarchive,
+                args=(option.id, option.label),
+            )
+
+
 def draw_new_official() -> None:
     form = state.NEW_OFFICIAL_FORM
     with st.expander("Add an official"):
@@ -115,6 +135,7 @@ render.table(cache.officials_directory(include_archived=show_archived))
 can_edit = auth.may(user, Permission.MANAGE_DIRECTORY)
 if can_edit:
     draw_new_official()
+    draw_archived()
 
 st.subheader("An official's details")
 options = {o.id: o.label for o in cache.official_options()}

@@ -19,7 +19,7 @@ from models.demo import DEMO_CAMPAIGN_NAME, make_demo
 from models.exports import ATTEMPT_COLUMNS, OFFICIAL_COLUMNS
 from models.filters import start_of_day
 from models.seed import seed
-from models.tables import Attempt, CampaignTarget, ContactPoint, Official
+from models.tables import Attempt, CampaignTarget, ContactPoint, FollowUp, Official, Response, User
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_CAMPAIGN = "Chechnya: stop the persecution of gay men"
@@ -201,3 +201,29 @@ def test_a_failed_export_leaves_the_old_file_alone(tmp_path: Path) -> None:
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
     assert target.read_text(encoding="utf-8") == "a new report\n"
     assert list(target.parent.iterdir()) == [target]
+
+
+def test_demo_remove_deletes_the_demo_and_says_what(history_db: str, engine: Engine) -> None:
+    """demo --remove prints the counts and leaves the seed alone; a second run finds nothing;
+    options of the other form are refused."""
+    with Session(engine) as session:
+        responses = session.scalar(select(func.count(Response.id))) or 0
+        follow_ups = session.scalar(select(func.count(FollowUp.id))) or 0
+        users = session.scalar(select(func.count(User.id)).where(User.is_demo)) or 0
+    done = cli(history_db, "demo", "--remove")
+    again = cli(history_db, "demo", "--remove")
+    mixed = cli(history_db, "demo", "--remove", "--weeks", "3")
+    both = cli(history_db, "demo", "--remove", "--attempts", "5")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        "demo removed: 1 campaign(s), 500 attempt(s) (0 by real coordinators), "
+        f"{responses} response(s), {follow_ups} follow-up(s), 12 campaign target(s), "
+        f"8 official(s) with 40 contact point(s) and 40 office-hours range(s), {users} user(s)\n"
+    )
+    assert again.stdout == "no demo data: nothing to remove\n"
+    assert (mixed.returncode, mixed.stderr) == (
+        2,
+        "error: --remove takes neither --seed nor --weeks\n",
+    )
+    assert both.returncode == 2 and "not allowed with argument" in both.stderr
+    assert directory_counts(engine) == [4, 11, 4]

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from models.base import Base
 from models.db import alembic_config, make_engine, migrate
+from models.directory import office_hours_of
 from models.insights import upkeep
 from models.insights.counting import local_slot
-from models.tables import Attempt
+from models.tables import Attempt, Official
 from models.vocab import Channel, Outcome
 from tests.test_rollups import rollup_rows
 
@@ -51,6 +52,10 @@ def test_models_match_the_migrated_schema(engine: Engine) -> None:
 # (one crossing DST in the span), two campaigns, answered and deleted attempts,
 # follow-ups open, done on time, done late and cancelled.
 OFFICIALS = [(1, "America/New_York"), (2, "Europe/Moscow"), (3, "Australia/Sydney")]
+# The office hours each official had before 0005: days mask (bit 0 = Monday), opens, closes.
+# Official 4 has opening and closing the wrong way round, which 0001 allowed.
+OLD_HOURS = {1: (31, time(9), time(18)), 2: (0b1000001, time(10), time(12, 30)),
+             3: (0, time(9), time(18)), 4: (31, time(18), time(9))}  # fmt: skip
 BASE = datetime(2026, 2, 23, 8, 15, 30, tzinfo=UTC)  # a Monday; New York moves on 8 March
 CHANNELS = [(Channel.PHONE, Outcome.SPOKE_TO_STAFF), (Channel.PHONE, Outcome.NO_ANSWER),
             (Channel.FAX, Outcome.SENT), (Channel.PHONE, Outcome.REFUSED),
@@ -66,12 +71,13 @@ def _old_rows() -> list[tuple[str, dict[str, Any]]]:
         rows.append(("campaigns", {"id": campaign, "name": f"C{campaign}", "description": "",
                      "ask": "", "call_script": "", "status": "active", "source": "",
                      "is_demo": False, "created_at": BASE}))  # fmt: skip
-    for official, tz in OFFICIALS:
+    for official, tz in [*OFFICIALS, (4, "UTC")]:
+        days, opens, closes = OLD_HOURS[official]
         rows.append(("officials", {"id": official, "full_name": f"O{official}", "given_name": "",
                      "patronymic": "", "family_name": "", "title": "", "organization": "",
-                     "country": "US", "timezone": tz, "office_days": 31,
-                     "office_opens": time(9), "office_closes": time(18),
-                     "office_hours_assumed": True, "notes": "", "is_demo": False,
+                     "country": "US", "timezone": tz, "office_days": days,
+                     "office_opens": opens, "office_closes": closes,
+                     "office_hours_assumed": official != 2, "notes": "", "is_demo": False,
                      "created_at": BASE}))  # fmt: skip
     for n in range(40):
         occurred = BASE + timedelta(hours=29 * n, minutes=7 * n, microseconds=250_000 * (n % 3))
@@ -127,8 +133,50 @@ def test_the_rollup_migration_fills_what_a_rebuild_computes(empty_db_url: str) -
     engine = make_engine(empty_db_url)
     try:
         _compare_with_a_rebuild(engine)
+        _check_office_hours(engine)
     finally:
         engine.dispose()
+
+
+def _check_office_hours(engine: Engine) -> None:
+    """0005 made one range per office day from the old columns, kept "assumed", and dropped
+    the old columns."""
+    with Session(engine) as session:
+        hours = {o: office_hours_of(session.get_one(Official, o)) for o in OLD_HOURS}
+        assumed = dict(session.execute(select(Official.id, Official.office_hours_assumed)).all())
+    assert list(hours[1].ranges()) == [(day, time(9), time(18)) for day in range(5)]
+    assert hours[1].describe() == "Mon–Fri 09:00–18:00"
+    assert list(hours[2].ranges()) == [(0, time(10), time(12, 30)), (6, time(10), time(12, 30))]
+    assert list(hours[3].ranges()) == list(hours[4].ranges()) == []
+    assert assumed == {1: True, 2: False, 3: True, 4: True}
+    columns = {c["name"] for c in inspect(engine).get_columns("officials")}
+    assert not columns & {"office_days", "office_opens", "office_closes"}
+
+
+def test_office_hours_go_back_to_one_range_on_downgrade(empty_db_url: str) -> None:
+    """Downgrading 0005 restores the days mask and the widest range of the week; upgrading
+    again gives the same rows for a plain working week."""
+    config = alembic_config(empty_db_url)
+    command.upgrade(config, "0004")
+    engine = make_engine(empty_db_url)
+    row = next(row for table, row in _old_rows() if table == "officials")
+    with engine.begin() as conn:
+        values = {name: _stored(value, conn.dialect.name) for name, value in row.items()}
+        conn.execute(
+            text(f"INSERT INTO officials ({', '.join(values)}) VALUES (:{', :'.join(values)})"),
+            values,
+        )
+    command.upgrade(config, "0005")
+    command.downgrade(config, "0004")
+    with engine.connect() as conn:
+        old = conn.execute(text("SELECT office_days, office_opens, office_closes FROM officials"))
+        restored = [(days, str(opens)[:5], str(closes)[:5]) for days, opens, closes in old]
+    command.upgrade(config, "head")
+    with Session(engine) as session:
+        hours = office_hours_of(session.get_one(Official, 1))
+    engine.dispose()
+    assert restored == [(31, "09:00", "18:00")]
+    assert hours.describe() == "Mon–Fri 09:00–18:00"
 
 
 def _compare_with_a_rebuild(engine: Engine) -> None:

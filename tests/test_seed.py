@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.seed import seed
-from models.tables import AuditEvent, Campaign, CampaignTarget, ContactPoint, Official
+from models.tables import AuditEvent, Campaign, CampaignTarget, ContactPoint, OfficeRange, Official
 
 EXPECTED_CONTACTS = {
     ("Anatoly Dmitrievich Viktorov", "phone", "+74992443025"),
@@ -56,16 +56,19 @@ def test_seed_officials_have_zones_and_assumed_office_hours(session: Session) ->
     seed(session)
     rows = session.execute(
         select(
-            Official.full_name,
-            Official.timezone,
-            Official.office_days,
-            Official.office_opens,
-            Official.office_closes,
-            Official.office_hours_assumed,
+            Official.id, Official.full_name, Official.timezone, Official.office_hours_assumed
         ).order_by(Official.full_name)
     ).all()
-    weekdays = (0b11111, time(9), time(18), True)
-    assert [tuple(r) for r in rows] == [
+    ranges = session.execute(
+        select(
+            OfficeRange.official_id, OfficeRange.weekday, OfficeRange.opens, OfficeRange.closes
+        ).order_by(OfficeRange.weekday)
+    ).all()
+    for official_id, *_ in rows:
+        mine = [tuple(r[1:]) for r in ranges if r[0] == official_id]
+        assert mine == [(day, time(9), time(18)) for day in range(5)]
+    weekdays = (True,)
+    assert [tuple(r[1:]) for r in rows] == [
         ("Anatoly Dmitrievich Viktorov", "Europe/Moscow", *weekdays),
         ("Davide Casale", "Europe/Moscow", *weekdays),
         ("Evgeniy Zagaynov", "America/New_York", *weekdays),

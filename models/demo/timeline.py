@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from models.bulk import DAY, LocalClock
 from models.demo.odds import Table_, contacts, cumulative
-from models.tables import CampaignTarget, ContactPoint, Official
+from models.localtime import OfficeHours
+from models.tables import CampaignTarget, ContactPoint, OfficeRange, Official
 from models.text import InvalidInput
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -29,9 +30,7 @@ class Target:
 
     official_id: int
     timezone: str
-    office_days: int
-    opens: time
-    closes: time
+    hours: OfficeHours
     contacts: Table_
 
 
@@ -64,24 +63,32 @@ def window(weeks: int, today: date | None) -> tuple[int, int]:
 
 def load_targets(session: Session, campaign_id: int) -> list[Target]:
     officials = session.execute(
-        select(
-            Official.id, Official.timezone, Official.office_days, Official.office_opens,
-            Official.office_closes,
-        )
+        select(Official.id, Official.timezone)
         .join(CampaignTarget, CampaignTarget.official_id == Official.id)
         .where(CampaignTarget.campaign_id == campaign_id, Official.archived_at.is_(None))
         .order_by(Official.id)
-    ).all()  # fmt: skip
+    ).all()
+    ids = [o.id for o in officials]
     points = session.execute(
         select(ContactPoint.official_id, ContactPoint.id, ContactPoint.kind, ContactPoint.value)
-        .where(ContactPoint.official_id.in_([o.id for o in officials]))
+        .where(ContactPoint.official_id.in_(ids))
         .order_by(ContactPoint.official_id, ContactPoint.position, ContactPoint.id)
+    ).all()
+    ranges = session.execute(
+        select(
+            OfficeRange.official_id, OfficeRange.weekday, OfficeRange.opens, OfficeRange.closes
+        ).where(OfficeRange.official_id.in_(ids))
     ).all()
     if not officials:
         raise InvalidInput("Every official of the demo campaign is archived; unarchive one.")
     return [
-        Target(*official, contacts([p[1:] for p in points if p[0] == official[0]]))
-        for official in officials
+        Target(
+            official_id,
+            timezone,
+            OfficeHours.of(r[1:] for r in ranges if r[0] == official_id),
+            contacts([p[1:] for p in points if p[0] == official_id]),
+        )
+        for official_id, timezone in officials
     ]
 
 
@@ -100,7 +107,7 @@ def sample_times(plan: Plan, start_ts: int, attempts: int) -> None:
     rand, n, encoded = rng.random, len(targets), plan.encoded
     for index, (target, count) in enumerate(zip(targets, counts, strict=True)):
         clock = LocalClock.of(target.timezone)
-        key = (target.timezone, target.office_days, target.opens, target.closes)
+        key = (target.timezone, target.hours)
         if key not in profiles:
             profiles[key] = _slot_weights(target, clock, start_ts, slots, weeks, last_len)
         picked = rng.choices(range(slots), cum_weights=profiles[key], k=count)
@@ -127,22 +134,33 @@ def _slot_weights(
     target: Target, clock: LocalClock, start_ts: int, slots: int, weeks: list[float], last_len: int
 ) -> list[float]:
     """Cumulative weights of the window's UTC hours for an official's zone and office hours."""
-    opens, closes = target.opens.hour, target.closes.hour
+    by_hour = _hour_weights(target.hours)
     weights = []
     for slot in range(slots):
         weekday, hour = clock.weekday_hour(start_ts + slot * 3600)
-        open_day = target.office_days >> weekday & 1
-        if open_day and opens <= hour < closes:
-            weight = 1.0
-        elif open_day and opens - 1 <= hour <= closes:
-            weight = 0.2
-        elif open_day:
-            weight = 0.02  # faxes and emails sent at night
-        else:
-            weight = 0.03 if 9 <= hour < 18 else 0.005
-        weights.append(weight * weeks[slot // 168])
+        weights.append(by_hour[weekday][hour] * weeks[slot // 168])
     weights[-1] *= last_len / 3600
     return cumulative(weights)
+
+
+def _hour_weights(hours: OfficeHours) -> list[list[float]]:
+    """How busy each local (weekday, hour) is: most calls in office hours, some in the hour
+    around an opening or closing (a lunch break too), a few faxes and emails at night."""
+    table = []
+    for weekday, day in enumerate(hours.week):
+        row = []
+        for hour in range(24):
+            if hours.is_open_at(weekday, time(hour, 30)):
+                weight = 1.0
+            elif any(o.hour - 1 <= hour <= c.hour for o, c in day):
+                weight = 0.2
+            elif day:
+                weight = 0.02  # faxes and emails sent at night
+            else:
+                weight = 0.03 if 9 <= hour < 18 else 0.005
+            row.append(weight)
+        table.append(row)
+    return table
 
 
 def _apportion(total: int, weights: list[float]) -> list[int]:

@@ -210,6 +210,16 @@ def official_options(
     return _official_options(database_url(), campaign_id, include_archived, not_in_campaign)
 
 
+@_cached
+def _archived_officials(url: str) -> list[Option]:
+    with _reading(url) as session:
+        return queries.archived_officials(session)
+
+
+def archived_officials() -> list[Option]:
+    return _archived_officials(database_url())
+
+
 @_cached_as(PEOPLE)
 def _coordinator_options(url: str) -> list[Option]:
     with _reading(url) as session:

@@ -8,14 +8,21 @@ keeps everything typed and leaves the message under the form.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import time
+from datetime import UTC, datetime
 
 import streamlit as st
 from sqlalchemy.orm import Session
 
 from models import directory
 from models.directory import OfficialInput
-from models.localtime import WEEKDAY_NAMES, OfficeHours, all_zones, days_mask
+from models.localtime import (
+    MON_FRI_9_TO_6,
+    OfficeHours,
+    all_zones,
+    describe_day,
+    parse_day,
+    utc_offset_label,
+)
 from models.permissions import PermissionDenied
 from models.phones import format_international
 from models.queries import ContactView, OfficialCard
@@ -24,7 +31,8 @@ from models.vocab import ContactKind
 from pages.ui import cache, render, state
 from pages.ui.guard import acting_user_id
 
-_BLANK = OfficialInput(full_name="")
+DAY_LABELS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+HOURS_HELP = "e.g. 09:00-13:00, 14:00-18:00 for a lunch break; empty for closed; 24:00 is midnight."
 NEW_OFFICIAL_DEFAULTS = OfficialCard(
     id=0,
     full_name="",
@@ -32,7 +40,7 @@ NEW_OFFICIAL_DEFAULTS = OfficialCard(
     organization="",
     country="",
     timezone="UTC",
-    hours=OfficeHours(_BLANK.office_days, _BLANK.office_opens, _BLANK.office_closes),
+    hours=MON_FRI_9_TO_6,
     hours_assumed=True,
     notes="",
     archived=False,
@@ -67,6 +75,8 @@ def _attempt(
 def draw_official_fields(form: str, scope: object, card: OfficialCard) -> None:
     """The official's fields, filled from ``card`` (blank for a new official)."""
     zones = all_zones()
+    now = datetime.now(UTC)
+    zone_labels = {z: utc_offset_label(z, now) for z in zones}
 
     def key(name: str) -> str:
         return state.field_key(form, name, scope)
@@ -85,23 +95,39 @@ def draw_official_fields(form: str, scope: object, card: OfficialCard) -> None:
         "Time zone",
         zones,
         index=zones.index(card.timezone) if card.timezone in zones else zones.index("UTC"),
+        format_func=zone_labels.__getitem__,
         key=key("timezone"),
+        help="Type to search, e.g. Moscow; the offset is today's, daylight saving included.",
     )
-    st.multiselect(
-        "Office days",
-        list(range(7)),
-        default=[d for d in range(7) if card.hours.is_open_day(d)],
-        format_func=lambda d: WEEKDAY_NAMES[d],
-        key=key("office_days"),
-    )
-    left, right = st.columns(2)
-    left.time_input("Opens", value=card.hours.opens, key=key("office_opens"))
-    right.time_input("Closes", value=card.hours.closes, key=key("office_closes"))
-    st.checkbox("Office hours assumed", value=card.hours_assumed, key=key("hours_assumed"))
+    draw_hours_fields(form, scope, card)
     st.text_area("Notes", value=card.notes, key=key("notes"), height=80)
 
 
-def read_official(form: str, scope: object) -> OfficialInput:
+def draw_hours_fields(form: str, scope: object, card: OfficialCard) -> None:
+    """One box per weekday with its ranges, local time where the official sits."""
+    st.markdown("**Office hours**, local time where the official sits")
+    columns = st.columns(4) + st.columns(4)
+    for weekday, label in enumerate(DAY_LABELS):
+        columns[weekday].text_input(
+            label,
+            value=describe_day(card.hours.week[weekday]),
+            key=state.field_key(form, f"hours_{weekday}", scope),
+            help=HOURS_HELP,
+        )
+    columns[7].checkbox(
+        "Hours assumed",
+        value=card.hours_assumed,
+        key=state.field_key(form, "hours_assumed", scope),
+        help="Not confirmed with the office. Saving changed hours marks them as set.",
+    )
+
+
+def read_official(form: str, scope: object, shown: OfficeHours) -> OfficialInput:
+    """What the form holds; raises InvalidInput (naming the day) for badly typed hours.
+
+    Hours that differ from those ``shown`` were set by the person: no longer assumed.
+    """
+
     def value(name: str) -> object:
         return state.field(form, name, scope)
 
@@ -109,8 +135,7 @@ def read_official(form: str, scope: object) -> OfficialInput:
         raw = value(name)
         return raw if isinstance(raw, str) else ""
 
-    opens, closes = value("office_opens"), value("office_closes")
-    days = value("office_days")
+    hours = OfficeHours(tuple(parse_day(typed(f"hours_{day}"), day) for day in range(7)))
     return OfficialInput(
         full_name=typed("full_name"),
         title=typed("title"),
@@ -120,17 +145,25 @@ def read_official(form: str, scope: object) -> OfficialInput:
         given_name=typed("given_name"),
         patronymic=typed("patronymic"),
         family_name=typed("family_name"),
-        office_days=days_mask(list(days) if isinstance(days, list) else []),
-        office_opens=opens if isinstance(opens, time) else time(9, 0),
-        office_closes=closes if isinstance(closes, time) else time(18, 0),
-        office_hours_assumed=bool(value("hours_assumed")),
+        office_hours=hours,
+        office_hours_assumed=bool(value("hours_assumed")) and hours == shown,
         notes=typed("notes"),
     )
 
 
+def _read_or_say_why(form: str, scope: object, shown: OfficeHours) -> OfficialInput | None:
+    try:
+        return read_official(form, scope, shown)
+    except InvalidInput as exc:
+        state.put(_notice_key(form), state.Notice("error", str(exc)))
+        return None
+
+
 def add_official(form: str) -> None:
     """Callback: create the official typed in ``form``, then show it and empty the form."""
-    data = read_official(form, "new")
+    data = _read_or_say_why(form, "new", NEW_OFFICIAL_DEFAULTS.hours)
+    if data is None:
+        return
     created: list[int] = []
 
     def action(session: Session) -> None:
@@ -141,9 +174,11 @@ def add_official(form: str) -> None:
         state.put(state.OFFICIAL_PICK, created[0])
 
 
-def save_official(form: str, official_id: int) -> None:
-    """Callback: apply the edit form of one official."""
-    data = read_official(form, official_id)
+def save_official(form: str, official_id: int, shown: OfficeHours) -> None:
+    """Callback: apply the edit form of one official (``shown``: the hours it started with)."""
+    data = _read_or_say_why(form, official_id, shown)
+    if data is None:
+        return
 
     def action(session: Session) -> None:
         directory.update_official(session, official_id, data, actor_id=acting_user_id())
@@ -255,3 +290,17 @@ def archive(form: str, official_id: int, name: str) -> None:
     if _attempt(form, action, f"Archived {name}."):
         state.put(state.OFFICIAL_NOTICE, state.notice(_notice_key(form)))
         state.drop(state.OFFICIAL_PICK, _notice_key(form))
+
+
+def unarchive(official_id: int, name: str) -> None:
+    """Callback: bring an archived official back, and pick them."""
+
+    def action(session: Session) -> None:
+        directory.unarchive_official(session, official_id, actor_id=acting_user_id())
+
+    if _attempt(state.ARCHIVE_FORM, action, f"Unarchived {name}."):
+        state.put(state.OFFICIAL_NOTICE, state.notice(_notice_key(state.ARCHIVE_FORM)))
+        state.drop(_notice_key(state.ARCHIVE_FORM))
+        state.put(state.OFFICIAL_PICK, official_id)
+    else:
+        state.put(state.OFFICIAL_NOTICE, state.notice(_notice_key(state.ARCHIVE_FORM)))

@@ -73,6 +73,7 @@ EDIT_CONTACT_FORM = "edit_contact_form"
 CONTACT_PICK = "contact_pick"
 ARCHIVE_FORM = "archive_form"
 SHOW_ARCHIVED = "show_archived"
+UNARCHIVE = "unarchive"  # prefix of the Unarchive buttons' keys, one per official
 
 # Campaigns.
 CAMPAIGN_PICK = "campaign_pick"
