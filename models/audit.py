@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from models.tables import AuditEvent
@@ -31,3 +32,26 @@ def record_event(
     )
     session.add(event)
     return event
+
+
+_EVENTS = cast(Table, AuditEvent.__table__)
+
+
+def insert_event(
+    session: Session,
+    *,
+    actor_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    changes: dict[str, Any],
+) -> None:
+    """:func:`record_event` as one Core INSERT, for hot paths that hold no ORM objects."""
+    values = {
+        "actor_id": actor_id,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "changes": changes,
+    }
+    session.execute(_EVENTS.insert(), values)

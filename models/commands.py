@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import exists, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from models import attempt_write as write
 from models.audit import record_event
 from models.base import utcnow
 from models.insights import upkeep as rollups
-from models.permissions import Permission, require
+from models.permissions import Permission, allowed, refuse, require
 from models.tables import (
     Attempt,
     Campaign,
@@ -32,6 +32,7 @@ from models.vocab import (
     LIVE_CLASSES,
     OUTCOMES_BY_CHANNEL,
     Channel,
+    ContactKind,
     FollowUpStatus,
     Outcome,
     Stance,
@@ -80,17 +81,121 @@ def log_attempt(
     """Record one attempt; complete the open follow-ups it answers; maybe create the next.
 
     A repeated ``idempotency_key`` (a double click, a replayed submit) changes nothing
-    and returns the first attempt with ``created=False``.
+    and returns the first attempt with ``created=False``. The statements are Core ones
+    (:mod:`models.attempt_write`): this is the path a coordinator waits on, call after call.
     """
-    require(session, actor_id, Permission.LOG_ATTEMPTS)
-    existing = _attempt_id_for_key(session, idempotency_key)
+    context = write.read_context(
+        session,
+        actor_id=actor_id,
+        campaign_id=campaign_id,
+        official_id=official_id,
+        contact_point_id=contact_point_id,
+        idempotency_key=idempotency_key,
+    )
+    existing = _check_actor_and_key(session, context, actor_id, idempotency_key)
     if existing is not None:
         return LogResult(attempt_id=existing, created=False)
     when = occurred_at or utcnow()
     check_not_future(when, "The attempt's time")
-    official = _check_target(session, campaign_id, official_id)
-    contact_value = check_channel(session, official_id, channel, outcome, contact_point_id)
+    _check_context_target(context)
+    check_outcome(channel, outcome)
+    contact_value = _contact_value(context, official_id, channel, contact_point_id)
     notes = clean_text(notes, "Notes", max_len=NOTES_MAX)
+    _check_extras(when, outcome, duration_s, follow_up_on, response)
+    answer = None if response is None else checked_response(response, when)
+    facts = write.new_attempt_facts(
+        campaign_id=campaign_id, official_id=official_id, channel=channel, outcome=outcome,
+        occurred_at=when, zone=context.official_zone,
+    )  # fmt: skip
+    values = write.attempt_values(
+        facts, contact_point_id=contact_point_id, contact_value=contact_value,
+        duration_s=duration_s, notes=notes, actor_id=actor_id, idempotency_key=idempotency_key,
+    )  # fmt: skip
+    attempt_id = write.insert_attempt(session, values)
+    if attempt_id is None:
+        # Another request saved the same key between our check and our insert.
+        winner = write.attempt_id_for_key(session, idempotency_key)
+        assert winner is not None  # the conflict was on that key, and rows are never removed
+        return LogResult(attempt_id=winner, created=False)
+    return _after_insert(session, facts, attempt_id, actor_id, follow_up_on, answer, notes)
+
+
+def _after_insert(
+    session: Session,
+    facts: rollups.AttemptFacts,
+    attempt_id: int,
+    actor_id: int,
+    follow_up_on: date | None,
+    answer: write.ResponseRow | None,
+    notes: str,
+) -> LogResult:
+    """Count the new attempt, close what it answers, open what it asks for, audit it."""
+    rollups.attempt_logged(session, facts)
+    completed = tuple(write.complete_follow_ups(session, facts, attempt_id))
+    follow_up_id = None
+    if follow_up_on is not None:
+        follow_up_id = write.insert_follow_up(
+            session, facts, attempt_id=attempt_id, due_on=follow_up_on, actor_id=actor_id,
+            reason="follow up",
+        )  # fmt: skip
+    changes: dict[str, object] = {
+        "campaign_id": facts.campaign_id,
+        "official_id": facts.official_id,
+        "channel": facts.channel.value,
+        "outcome": facts.outcome.value,
+        "occurred_at": facts.occurred_at.isoformat(),
+        "has_notes": bool(notes),
+        "completed_follow_up_ids": list(completed),
+        "follow_up_id": follow_up_id,
+    }
+    if answer is not None:
+        response_id, commitment_id = write.insert_response(
+            session, facts, attempt_id=attempt_id, response=answer, actor_id=actor_id
+        )
+        changes |= {"response_id": response_id, "commitment_follow_up_id": commitment_id}
+    write.audit_created(session, actor_id=actor_id, attempt_id=attempt_id, changes=changes)
+    return LogResult(attempt_id, True, completed, follow_up_id)
+
+
+def _check_actor_and_key(
+    session: Session, context: write.Context, actor_id: int, key: str
+) -> int | None:
+    """Refuse an actor who may not log (auditing it) or a malformed key; the attempt
+    already saved under ``key``, if any."""
+    role = context.actor_role
+    if role is None or not context.actor_active or not allowed(role, Permission.LOG_ATTEMPTS):
+        refuse(session, None if role is None else actor_id, Permission.LOG_ATTEMPTS)
+    _check_key(key)
+    return context.existing_attempt_id
+
+
+def _check_context_target(context: write.Context) -> None:
+    """The campaign and official exist and the official is a live target of it."""
+    if context.campaign_name is None:
+        raise InvalidInput("Pick a campaign.")
+    if context.official_name is None or context.official_archived:
+        raise InvalidInput("Pick an official from the list.")
+    if not context.targeted:
+        raise InvalidInput(f"{context.official_name} is not a target of “{context.campaign_name}”.")
+
+
+def _contact_value(
+    context: write.Context, official_id: int, channel: Channel, contact_point_id: int | None
+) -> str:
+    if contact_point_id is None:
+        return ""
+    return check_contact_point(
+        context.point_official_id, context.point_kind, context.point_value, official_id, channel
+    )
+
+
+def _check_extras(
+    when: datetime,
+    outcome: Outcome,
+    duration_s: int | None,
+    follow_up_on: date | None,
+    response: ResponseInput | None,
+) -> None:
     if duration_s is not None and not 0 <= duration_s <= MAX_DURATION_S:
         raise InvalidInput("Duration must be between 0 seconds and 24 hours.")
     if follow_up_on is not None and follow_up_on < when.date():
@@ -100,57 +205,6 @@ def log_attempt(
             f"Nobody was reached (“{outcome}”), so there is no live response to record; "
             "record a later reply against this attempt when it comes."
         )
-    attempt = Attempt(
-        campaign_id=campaign_id,
-        official_id=official_id,
-        contact_point_id=contact_point_id,
-        contact_value=contact_value,
-        channel=channel,
-        outcome=outcome,
-        outcome_class=outcome.outcome_class,
-        occurred_at=when,
-        duration_s=duration_s,
-        notes=notes,
-        coordinator_id=actor_id,
-        idempotency_key=idempotency_key,
-    )
-    rollups.set_local_time(attempt, official.timezone)
-    try:
-        with session.begin_nested():
-            session.add(attempt)
-    except IntegrityError:
-        # Another request saved the same key between our check and our insert.
-        winner = _attempt_id_for_key(session, idempotency_key)
-        if winner is None:
-            raise
-        return LogResult(attempt_id=winner, created=False)
-    rollups.attempt_logged(session, attempt)
-    completed = _complete_follow_ups(session, attempt)
-    follow_up_id = None
-    if follow_up_on is not None:
-        follow_up_id = _new_follow_up(session, attempt, follow_up_on, actor_id, "follow up")
-    changes: dict[str, object] = {
-        "campaign_id": campaign_id,
-        "official_id": official_id,
-        "channel": channel.value,
-        "outcome": outcome.value,
-        "occurred_at": when.isoformat(),
-        "has_notes": bool(notes),
-        "completed_follow_up_ids": list(completed),
-        "follow_up_id": follow_up_id,
-    }
-    if response is not None:
-        response_id, commitment_id = _add_response(session, attempt, response, actor_id)
-        changes |= {"response_id": response_id, "commitment_follow_up_id": commitment_id}
-    record_event(
-        session,
-        actor_id=actor_id,
-        action="create",
-        entity="attempt",
-        entity_id=attempt.id,
-        changes=changes,
-    )
-    return LogResult(attempt.id, True, completed, follow_up_id)
 
 
 def record_response(
@@ -164,7 +218,11 @@ def record_response(
     has_response = session.scalar(select(exists().where(Response.attempt_id == attempt_id)))
     if has_response:
         raise InvalidInput("That attempt already has a response recorded.")
-    response_id, commitment_id = _add_response(session, attempt, response, actor_id)
+    answer = checked_response(response, attempt.occurred_at)
+    response_id, commitment_id = write.insert_response(
+        session, rollups.facts_of(attempt), attempt_id=attempt_id, response=answer,
+        actor_id=actor_id,
+    )  # fmt: skip
     record_event(
         session,
         actor_id=actor_id,
@@ -244,10 +302,9 @@ def cancel_follow_up(session: Session, *, follow_up_id: int, actor_id: int) -> N
     )
 
 
-def _attempt_id_for_key(session: Session, key: str) -> int | None:
+def _check_key(key: str) -> None:
     if not key or len(key) > 64:
         raise InvalidInput("Missing or malformed submission key; reload the page.")
-    return session.scalar(select(Attempt.id).where(Attempt.idempotency_key == key))
 
 
 def check_not_future(when: datetime, what: str) -> None:
@@ -279,97 +336,43 @@ def check_channel(
     contact_point_id: int | None,
 ) -> str:
     """Check channel, outcome and contact point agree; return the contact's value."""
-    if outcome not in OUTCOMES_BY_CHANNEL[channel]:
-        raise InvalidInput(f"“{outcome}” is not an outcome of a {channel} attempt.")
+    check_outcome(channel, outcome)
     if contact_point_id is None:
         return ""
     point = session.get(ContactPoint, contact_point_id)
-    if point is None or point.official_id != official_id:
+    if point is None:
+        return check_contact_point(None, None, "", official_id, channel)
+    return check_contact_point(point.official_id, point.kind, point.value, official_id, channel)
+
+
+def check_outcome(channel: Channel, outcome: Outcome) -> None:
+    if outcome not in OUTCOMES_BY_CHANNEL[channel]:
+        raise InvalidInput(f"“{outcome}” is not an outcome of a {channel} attempt.")
+
+
+def check_contact_point(
+    point_official_id: int | None,
+    kind: ContactKind | None,
+    value: str,
+    official_id: int,
+    channel: Channel,
+) -> str:
+    """The contact point (its official, kind and value; None: it does not exist) may be
+    used for a ``channel`` attempt to ``official_id``: its value."""
+    if kind is None or point_official_id != official_id:
         raise InvalidInput("That contact point does not belong to this official.")
-    if CHANNEL_FOR_KIND[point.kind] != channel:
-        raise InvalidInput(f"A {point.kind} contact cannot be used for a {channel} attempt.")
-    return point.value
+    if CHANNEL_FOR_KIND[kind] != channel:
+        raise InvalidInput(f"A {kind} contact cannot be used for a {channel} attempt.")
+    return value
 
 
-def _complete_follow_ups(session: Session, attempt: Attempt) -> tuple[int, ...]:
-    """Mark every open follow-up for the attempt's official and campaign done by it."""
-    ids = tuple(
-        session.scalars(
-            select(FollowUp.id).where(
-                FollowUp.campaign_id == attempt.campaign_id,
-                FollowUp.official_id == attempt.official_id,
-                FollowUp.status == FollowUpStatus.OPEN,
-            )
-        )
-    )
-    if ids:
-        # RETURNING: exactly the rows this statement closed, even if another writer
-        # closed some of them since the SELECT.
-        due_days = session.scalars(
-            update(FollowUp)
-            .where(FollowUp.id.in_(ids), FollowUp.status == FollowUpStatus.OPEN)
-            .values(
-                status=FollowUpStatus.DONE,
-                completed_at=attempt.occurred_at,
-                completed_by_attempt_id=attempt.id,
-            )
-            .returning(FollowUp.due_on)
-        ).all()
-        rollups.follow_up_completed(
-            session,
-            campaign_id=attempt.campaign_id,
-            official_id=attempt.official_id,
-            due_days=due_days,
-            completed_at=attempt.occurred_at,
-        )
-    return ids
-
-
-def _new_follow_up(
-    session: Session, attempt: Attempt, due_on: date, actor_id: int, reason: str
-) -> int:
-    follow_up = FollowUp(
-        campaign_id=attempt.campaign_id,
-        official_id=attempt.official_id,
-        due_on=due_on,
-        assignee_id=actor_id,
-        reason=reason,
-        source_attempt_id=attempt.id,
-        created_by_id=actor_id,
-    )
-    session.add(follow_up)
-    session.flush()
-    rollups.follow_up_created(
-        session, campaign_id=attempt.campaign_id, official_id=attempt.official_id, due_on=due_on
-    )
-    return follow_up.id
-
-
-def _add_response(
-    session: Session, attempt: Attempt, response: ResponseInput, actor_id: int
-) -> tuple[int, int | None]:
+def checked_response(response: ResponseInput, attempt_at: datetime) -> write.ResponseRow:
+    """Refuse a response the attempt made at ``attempt_at`` cannot have had; else the row."""
     summary = clean_text(response.summary, "Response summary", max_len=SUMMARY_MAX)
-    responded_at = response.responded_at or attempt.occurred_at
+    responded_at = response.responded_at or attempt_at
     check_not_future(responded_at, "The response's time")
-    if responded_at < attempt.occurred_at:
+    if responded_at < attempt_at:
         raise InvalidInput("A response cannot come before the attempt it answers.")
     if response.commitment_on is not None and response.commitment_on < responded_at.date():
         raise InvalidInput("The commitment date must be on or after the response.")
-    row = Response(
-        attempt_id=attempt.id,
-        stance=response.stance,
-        summary=summary,
-        responded_at=responded_at,
-        commitment_on=response.commitment_on,
-        recorded_by_id=actor_id,
-    )
-    session.add(row)
-    session.flush()
-    attempt.responded_at = responded_at
-    rollups.response_recorded(session, attempt)
-    commitment_id = None
-    if response.commitment_on is not None:
-        commitment_id = _new_follow_up(
-            session, attempt, response.commitment_on, actor_id, "commitment"
-        )
-    return row.id, commitment_id
+    return write.ResponseRow(response.stance, summary, responded_at, response.commitment_on)

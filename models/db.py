@@ -3,23 +3,33 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import random
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from models.permissions import CommitThenRaise
+from models.writelock import WriteLockTimeout, lock_for
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = ROOT / "data" / "outreach.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
+DEFAULT_RETRIES = 3
+RETRY_PAUSE_S = 0.05  # the first pause; each retry doubles it
+# serialization_failure, deadlock_detected, lock_not_available
+PG_RETRYABLE = frozenset({"40001", "40P01", "55P03"})
+T = TypeVar("T")
 
 
 def database_url() -> str:
@@ -72,8 +82,21 @@ def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any exception.
 
     ``write=True`` takes SQLite's write lock at BEGIN (``BEGIN IMMEDIATE``); use
-    ``write=False`` for read-only work so readers never queue behind writers.
+    ``write=False`` for read-only work so readers never queue behind writers. On SQLite
+    a write first waits its turn in this process's queue for the database
+    (:mod:`models.writelock`), held until COMMIT or ROLLBACK, so concurrent writers
+    take turns instead of timing out in SQLite's busy handler.
     """
+    if write and is_sqlite(engine):
+        with lock_for(engine).held(BUSY_TIMEOUT_MS / 1000), _unit_of_work(engine, write) as s:
+            yield s
+        return
+    with _unit_of_work(engine, write) as session:
+        yield session
+
+
+@contextmanager
+def _unit_of_work(engine: Engine, write: bool) -> Iterator[Session]:
     bind = engine.execution_options(sqlite_begin="IMMEDIATE" if write else "DEFERRED")
     session = Session(bind=bind, expire_on_commit=False)
     try:
@@ -87,6 +110,43 @@ def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = DEFAULT_RETRIES) -> T:
+    """``work`` in its own write transaction, run again (up to ``retries`` more times,
+    with growing, jittered pauses) if the database refused it for a lock.
+
+    Only for work that is safe to repeat: the failed try was rolled back, but a retry
+    runs ``work`` again from the start, so it must not have effects outside the
+    transaction, and must be idempotent if a commit could have landed (``log_attempt``
+    is: a repeat of its idempotency key returns the saved attempt).
+    """
+    for attempt in range(retries + 1):
+        try:
+            with session_scope(engine) as session:
+                return work(session)
+        except Exception as exc:
+            if attempt == retries or not is_lock_error(exc):
+                raise
+        time.sleep(RETRY_PAUSE_S * 2**attempt * random.uniform(0.5, 1.5))  # noqa: S311
+    raise AssertionError("unreachable: the last try returns or raises")
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """Did the database refuse for another writer, so that the same work may succeed
+    later? SQLite's "database is locked"/busy, PostgreSQL's serialization failure,
+    deadlock or lock timeout, or no turn in our own write queue."""
+    if isinstance(exc, WriteLockTimeout):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    orig = exc.orig
+    if isinstance(orig, sqlite3.OperationalError):
+        code = getattr(orig, "sqlite_errorcode", None)
+        if code is not None:
+            return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+        return "database is locked" in str(orig)
+    return getattr(orig, "sqlstate", None) in PG_RETRYABLE
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -8,6 +8,7 @@ work had done, records one ``denied`` audit event, and raises :class:`Permission
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import NoReturn
 
 from sqlalchemy.orm import Session
 
@@ -68,10 +69,16 @@ def require(
     actor = session.get(User, actor_id) if actor_id is not None else None
     if actor is not None and actor.is_active and allowed(actor.role, permission):
         return actor
+    refuse(session, actor.id if actor is not None else None, permission)
+
+
+def refuse(session: Session, actor_id: int | None, permission: Permission) -> NoReturn:
+    """Undo the unit of work, audit the refusal of ``actor_id`` (None when there is no
+    such user), and raise :class:`PermissionDenied`."""
     session.rollback()  # a refused action changes nothing, whatever ran before the check
     record_event(
         session,
-        actor_id=actor.id if actor is not None else None,
+        actor_id=actor_id,
         action="denied",
         entity="permission",
         entity_id=None,

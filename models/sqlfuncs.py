@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Date
+from sqlalchemy import BigInteger, Date, Table
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -116,3 +117,10 @@ def _unindexed(element: unindexed, compiler: SQLCompiler, **kw: Any) -> str:
 def _unindexed_sqlite(element: unindexed, compiler: SQLCompiler, **kw: Any) -> str:
     (arg,) = element.clauses
     return f"+{compiler.process(arg, **kw)}"
+
+
+def dialect_insert(dialect: str, table: Table) -> sqlite.Insert | postgresql.Insert:
+    """An INSERT that can say ``ON CONFLICT``: SQLite's or PostgreSQL's (the same SQL)."""
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    return postgresql.insert(table)

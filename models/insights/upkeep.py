@@ -31,7 +31,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models.insights.counting import (
@@ -61,6 +60,7 @@ from models.insights.counting import (
     week_of,
     whole_seconds_between,
 )
+from models.sqlfuncs import dialect_insert
 from models.tables import Attempt
 from models.vocab import LIVE_CLASSES, Channel, Outcome, OutcomeClass
 
@@ -121,12 +121,19 @@ def facts_of(attempt: Attempt) -> AttemptFacts:
     )
 
 
+def _facts(attempt: Attempt | AttemptFacts) -> AttemptFacts:
+    return attempt if isinstance(attempt, AttemptFacts) else facts_of(attempt)
+
+
 # --- One entry point per event -------------------------------------------------------
 
 
-def attempt_logged(session: Session, attempt: Attempt) -> None:
-    """A new attempt (its response, if any, is counted by :func:`response_recorded`)."""
-    _apply(session, _attempt_deltas(facts_of(attempt), +1, with_response=False))
+def attempt_logged(session: Session, attempt: Attempt | AttemptFacts) -> None:
+    """A new attempt (its response, if any, is counted by :func:`response_recorded`).
+
+    The write path of logging passes the facts it inserted: it holds no ORM object.
+    """
+    _apply(session, _attempt_deltas(_facts(attempt), +1, with_response=False))
 
 
 def attempt_edited(session: Session, before: AttemptFacts, attempt: Attempt) -> None:
@@ -146,9 +153,9 @@ def attempt_restored(session: Session, attempt: Attempt) -> None:
     _apply(session, _attempt_deltas(facts_of(attempt), +1))
 
 
-def response_recorded(session: Session, attempt: Attempt) -> None:
+def response_recorded(session: Session, attempt: Attempt | AttemptFacts) -> None:
     """A response was recorded against ``attempt`` (``attempt.responded_at`` is set)."""
-    facts = facts_of(attempt)
+    facts = _facts(attempt)
     if facts.live and facts.responded_at is not None:
         _apply(session, _response_deltas(facts, +1))
 
@@ -323,7 +330,7 @@ def _upsert_statement(dialect: str, name: str, changed: tuple[str, ...]) -> Any:
     Made once per process and reused: building the statement costs more than running it.
     """
     table = _BY_NAME[name]
-    stmt = (sqlite if dialect == "sqlite" else postgresql).insert(table)
+    stmt = dialect_insert(dialect, table)
     return stmt.on_conflict_do_update(
         index_elements=_keys(table),
         set_={column: table.c[column] + stmt.excluded[column] for column in changed},
