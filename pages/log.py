@@ -186,6 +186,7 @@ def submit(entry: AttemptEntry, card: OfficialCard, own_zone: str) -> None:
             lambda session: save_attempt(session, entry, idempotency_key=key, now_utc=now),
             changes=(cache.ACTIVITY,),
             campaign_id=entry.campaign_id,
+            retryable=True,  # the idempotency key makes a second try return the first save
         )
     except (InvalidInput, InvalidPhoneNumber) as exc:
         state.drop(state.LOG_NOTICE, state.LOG_REPEAT)

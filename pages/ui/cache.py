@@ -30,7 +30,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from models import exports, history, insights, queries
-from models.db import database_url, make_engine, migrate, session_scope
+from models.db import DEFAULT_RETRIES, database_url, make_engine, migrate, run_write, session_scope
 from models.filters import Filters
 from models.history import PastAttempt
 from models.insights import Summary
@@ -77,14 +77,16 @@ def write(
     *,
     changes: Iterable[str] = EVERYTHING,
     campaign_id: int | None = None,
+    retryable: bool = False,
 ) -> T:
     """Run ``action`` in one write transaction, commit, then forget what it changed.
 
     ``campaign_id``: the one campaign whose attempts or follow-ups the write changed,
-    if the caller knows it (None: any campaign may have changed).
+    if the caller knows it (None: any campaign may have changed). ``retryable``: the
+    action is safe to run again (an attempt keyed by its idempotency key), so a write
+    refused for a lock is retried instead of shown as an error.
     """
-    with session_scope(engine()) as session:
-        result = action(session)
+    result = run_write(engine(), action, retries=DEFAULT_RETRIES if retryable else 0)
     invalidate(changes, campaign_id=campaign_id)
     return result
 
