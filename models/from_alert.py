@@ -102,6 +102,7 @@ def create_from_alert(
     officials: Sequence[DraftOfficial] | None = None,
     description: str | None = None,
     region: str = "RU",
+    status: CampaignStatus = CampaignStatus.DRAFT,
     dry_run: bool = False,
 ) -> AlertReport:
     """Create a draft campaign from ``draft`` (its officials, or the corrected ``officials``).
@@ -130,7 +131,7 @@ def create_from_alert(
         data = CampaignInput(
             name=name,
             description=draft.description if description is None else description,
-            status=CampaignStatus.DRAFT,
+            status=status,
         )
         report.campaign_id = create_campaign(
             session, data, actor_id=actor_id, source_text=draft.source_text

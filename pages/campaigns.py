@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from models.permissions import Permission
-from pages.ui import auth, cache, campaign_forms, campaign_view
+from pages.ui import alert_import, auth, cache, campaign_forms, campaign_view
 from pages.ui.guard import guard
 
 
@@ -37,10 +37,11 @@ if not auth.may(user, Permission.MANAGE_DIRECTORY):
     draw_campaigns(manage=False)  # everyone signed in reads; only admins write
     st.stop()
 
-# Admins: one tab per way to work on campaigns. Another way in (a campaign drafted
-# from a pasted action alert) is one more label here and one `with` block below.
-listing, new = st.tabs(["Campaigns", "New campaign"])
+# Admins: one tab per way to work on campaigns.
+listing, new, from_alert = st.tabs(["Campaigns", "New campaign", "From an alert"])
 with listing:
     draw_campaigns(manage=True)
 with new:
     campaign_forms.draw_new_campaign()
+with from_alert:
+    alert_import.draw()

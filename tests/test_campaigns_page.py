@@ -249,9 +249,9 @@ def test_log_outreach_offers_only_active_campaigns_and_targets_by_tier(db: Engin
 def test_the_page_renders_with_no_campaign_for_an_admin(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An empty database: the list says so; the New campaign tab is there."""
+    """An empty database: the list says so; the New campaign and From an alert tabs are there."""
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     at: AppTest = open_app("campaigns")
     assert [e.value for e in at.exception] == []
-    assert [t.label for t in at.tabs] == ["Campaigns", "New campaign"]
+    assert [t.label for t in at.tabs] == ["Campaigns", "New campaign", "From an alert"]
     assert texts(at.info)[0].startswith("There are no campaigns yet.")

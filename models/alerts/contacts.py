@@ -93,3 +93,24 @@ def address(text: str, label: str = "") -> DraftContact:
     """A postal address, its whitespace tidied and a trailing full stop dropped."""
     value = " ".join(text.split()).rstrip(" ,;")
     return DraftContact(ContactKind.ADDRESS, text.strip(), value, label)
+
+
+def check_contact(kind: ContactKind, raw: str, label: str, region: str) -> DraftContact:
+    """One contact as a person corrected it in the preview, read again from its text.
+
+    Phones and faxes are parsed in ``region`` (E.164 or a problem); e-mail addresses must
+    have a local part and a dotted domain; addresses and web links are kept as typed.
+    """
+    text = raw.strip()
+    if not text:
+        return DraftContact(kind, raw, "", label, problem="empty: type it or untick Keep")
+    if kind in (ContactKind.PHONE, ContactKind.FAX):
+        return _checked(text, kind, label, region)
+    if kind is ContactKind.EMAIL:
+        found = _EMAIL.fullmatch(text)
+        if found is None:
+            return DraftContact(kind, raw, "", label, problem=f"“{text}” is not an e-mail address")
+        return DraftContact(kind, raw, normalise_email(text), label)
+    if kind is ContactKind.ADDRESS:
+        return address(text, label)
+    return DraftContact(kind, raw, text, label)
