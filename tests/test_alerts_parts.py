@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.alerts import alert_text, parse_alert
+from models.alerts import alert_text, check_contact, parse_alert
 from models.alerts.blocks import split_blocks
 from models.alerts.contacts import numbers_in
 from models.alerts.lines import (
@@ -407,3 +407,31 @@ def test_parse_alert_never_raises(text: str) -> None:
 @given(st.binary(), st.sampled_from(["", "a.txt", "a.eml", "a.html"]))
 def test_alert_text_never_raises(data: bytes, filename: str) -> None:
     assert isinstance(alert_text(data, filename), str)
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw", "region", "value", "problem"),
+    [
+        (ContactKind.PHONE, "8 (499) 244-30-25", "RU", "+74992443025", ""),
+        (ContactKind.FAX, " (212) 628-0252 ", "US", "+12126280252", ""),
+        (ContactKind.PHONE, "+353 1 678 20", "IE", "", "is not a valid number"),
+        (ContactKind.EMAIL, "Press@MFA.Example.ORG", "RU", "Press@mfa.example.org", ""),
+        (ContactKind.EMAIL, "press at mfa", "RU", "", "is not an e-mail address"),
+        (
+            ContactKind.ADDRESS,
+            "14/1  Kadashevskaya emb.,  Moscow,",
+            "RU",
+            "14/1 Kadashevskaya emb., Moscow",
+            "",
+        ),
+        (ContactKind.PHONE, "   ", "RU", "", "empty"),
+    ],
+)
+def test_a_contact_corrected_in_the_preview_is_read_again(
+    kind: ContactKind, raw: str, region: str, value: str, problem: str
+) -> None:
+    """A retyped number is parsed again in the official's region; bad text is a problem."""
+    checked = check_contact(kind, raw, "office", region)
+    assert (checked.kind, checked.value, checked.label) == (kind, value, "office")
+    assert problem in checked.problem
+    assert bool(checked.problem) == bool(problem)

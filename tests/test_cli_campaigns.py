@@ -143,3 +143,78 @@ def test_export_officials_of_one_campaign(db_url: str, tmp_path: Path) -> None:
     assert len(rows) - 1 == 2  # his phone and his fax
     assert unknown.returncode == 2
     assert unknown.stderr.startswith("error: no campaign is named “Nope”. Known campaigns: ")
+
+
+SEED_ALERT = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_6b96d70f58fc9d0a.txt"
+ALERTS = Path(__file__).resolve().parent / "data" / "alerts"
+
+
+def test_from_alert_makes_a_draft_campaign_and_a_rerun_changes_nothing(
+    db_url: str, engine: Engine
+) -> None:
+    """One line per official, the summary last; the second run matches all four and writes
+    nothing; --dry-run on a fresh name prints the plan and writes nothing either."""
+    first = cli(db_url, "campaign", "from-alert", str(SEED_ALERT), "--name", "Chechnya alert")
+    with Session(engine) as session:
+        before = (
+            session.scalars(select(Official.full_name).order_by(Official.id)).all(),
+            session.scalar(select(Campaign.status).where(Campaign.name == "Chechnya alert")),
+        )
+    again = cli(db_url, "campaign", "from-alert", str(SEED_ALERT), "--name", "chechnya ALERT")
+    dry = cli(db_url, "campaign", "from-alert", str(SEED_ALERT), "--name", "Other", "--dry-run")
+
+    lines = first.stdout.splitlines()
+    assert first.returncode == 0
+    assert [line.split("\t")[:2] for line in lines[:4]] == [
+        ["new", "Viktorov Anatoly Dmitrievich"],
+        ["new", "Evgeniy Zagaynov"],
+        ["new", "Fedor Strzhizhovskiy"],
+        ["new", "Davide Casale"],
+    ]
+    assert "fax +7 499 244-30-45" in lines[0]
+    assert (
+        lines[-1] == 'campaign "Chechnya alert": 4 officials (4 new, 0 matched), 11 contact points'
+    )
+    assert before[1] == "draft"
+    assert again.returncode == 0
+    assert again.stdout.splitlines()[-2:] == [
+        "nothing to change: the campaign already holds this alert",
+        'campaign "chechnya ALERT": 4 officials (0 new, 4 matched), 11 contact points',
+    ]
+    assert dry.stdout.splitlines()[-2:] == [
+        "dry run: nothing was changed",
+        'campaign "Other": 4 officials (0 new, 4 matched), 11 contact points',
+    ]
+    with Session(engine) as session:
+        assert session.scalars(select(Official.full_name).order_by(Official.id)).all() == before[0]
+        assert session.scalar(select(Campaign.id).where(Campaign.name == "Other")) is None
+
+
+def test_from_alert_names_the_numbers_it_could_not_read(db_url: str) -> None:
+    """Invalid numbers are printed as problems (not saved), before the summary."""
+    done = cli(
+        db_url, "campaign", "from-alert", str(ALERTS / "invalid_number.txt"), "--name", "Forests"
+    )
+    problems = [line for line in done.stdout.splitlines() if line.startswith("problem\t")]
+    assert done.returncode == 0
+    assert len(problems) == 3
+    assert "Helen Strand: phone “+353 1 678 20” not saved" in problems[0]
+
+
+def test_from_alert_exit_codes(db_url: str, tmp_path: Path) -> None:
+    """Nobody to contact: exit 1, nothing changed. A missing file or a bad region: exit 2."""
+    prose = tmp_path / "prose.txt"
+    prose.write_text("We are outraged.\n\nShare this page.\n", encoding="utf-8")
+    nobody = cli(db_url, "campaign", "from-alert", str(prose), "--name", "X")
+    missing = cli(db_url, "campaign", "from-alert", str(tmp_path / "nope.txt"), "--name", "X")
+    region = cli(db_url, "campaign", "from-alert", str(prose), "--name", "X", "--region", "ZZ")
+    listed = cli(db_url, "campaign", "list")
+    assert (nobody.returncode, nobody.stderr) == (
+        1,
+        "error: No officials to contact were found in the alert: nothing was changed.\n",
+    )
+    assert missing.returncode == 2
+    assert "cannot read the alert" in missing.stderr
+    assert region.returncode == 2
+    assert "“ZZ” is not a two-letter country code" in region.stderr
+    assert "X\t" not in listed.stdout
