@@ -68,6 +68,7 @@ class CampaignView:
     status: CampaignStatus = CampaignStatus.ACTIVE
     starts_on: date | None = None
     ends_on: date | None = None
+    source_text: str = ""  # the action alert it was made from, as read
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ def campaign_view(session: Session, campaign_id: int) -> CampaignView | None:
         status=c.status,
         starts_on=c.starts_on,
         ends_on=c.ends_on,
+        source_text=c.source_text,
     )
 
 

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from models.tables import Campaign, CampaignTarget, ContactPoint, Official
 from models.vocab import CampaignStatus, ContactKind, Role
-from pages.ui import alert_import
+from pages.ui import alert_import, state
 from tests.apptest_helpers import button, open_app, texts, widget_labels
 from tests.visitors import CAMPAIGN
 
@@ -72,8 +72,13 @@ def test_a_pasted_alert_is_previewed_and_created_once(db: Engine) -> None:
     assert targets == {"Margaret Ellison", "Daniel Okafor"}
     assert phones == 3  # her Washington, Boston and Springfield offices
     assert any(t.startswith("Created campaign ") for t in texts(at.success))
+    assert campaign.source_text.startswith("Tell the Senate: pass the Press Freedom Abroad Act")
     after = counts(db)
     assert (after[0] - before[0], after[1] - before[1], after[3] - before[3]) == (1, 2, 2)
+
+    at.selectbox(key=state.CAMPAIGN_PICK).set_value(campaign.id).run()
+    assert "The alert it was made from" in [e.label for e in at.expander]
+    assert campaign.source_text in [t.value for t in at.text]  # shown as plain text
 
 
 def test_the_seed_alert_over_the_seed_matches_everyone(db: Engine) -> None:

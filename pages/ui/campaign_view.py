@@ -48,6 +48,9 @@ def draw_details(view: CampaignView, targets: pd.DataFrame) -> None:
         st.markdown("**The ask:** " + render.md_escape(view.ask))
     with st.expander("Call script"):
         st.markdown(view.call_script or "_No call script yet._")
+    if view.source_text:
+        with st.expander("The alert it was made from"):
+            st.text(view.source_text)  # as read: plain text, never Markdown
     st.markdown(f"**Targets ({len(targets)})**")
     if targets.empty:
         st.caption("No target officials yet.")
