@@ -89,6 +89,8 @@ class Campaign(Base):
     source: Mapped[str] = mapped_column(Text, default="")  # where the facts came from
     # The action alert the campaign was made from, as pasted (reduced to text).
     source_text: Mapped[str] = mapped_column(Text, default="")
+    # At most this many attempts per official per day in this campaign (over-contact guard).
+    daily_cap: Mapped[int] = mapped_column(Integer, default=3)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -188,6 +190,10 @@ class ContactPoint(Base):
     label: Mapped[str] = mapped_column(String(200), default="")
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Freshness: when someone was last reached on it (or an admin checked it), and how many
+    # attempts in a row failed on it (two or more: suspect).
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failures_in_a_row: Mapped[int] = mapped_column(Integer, default=0)
 
     official: Mapped[Official] = relationship(back_populates="contact_points")
 
@@ -299,6 +305,21 @@ class Response(Base):
     attempt: Mapped[Attempt] = relationship(back_populates="response")
 
 
+class CampaignCadence(Base):
+    """A campaign's own cadence: business days until the next follow-up, per outcome class.
+
+    Classes without a row use models.cadence.CADENCE_DAYS.
+    """
+
+    __tablename__ = "campaign_cadence"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    outcome_class: Mapped[OutcomeClass] = mapped_column(str_enum(OutcomeClass), primary_key=True)
+    business_days: Mapped[int] = mapped_column(Integer)
+
+
 class FollowUp(Base):
     """The next action owed to an official in a campaign.
 
@@ -321,6 +342,9 @@ class FollowUp(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    snoozed_until: Mapped[date | None] = mapped_column(Date)  # not offered before this day
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # "call back at 15:00"
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (
         Index("ix_follow_ups_open", "campaign_id", "official_id", "status"),
