@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from cli_backup import add_backup_commands
 from models.accounts import (
     change_role,
     create_account,
@@ -106,6 +107,7 @@ def build_parser() -> Parser:
         sub.set_defaults(handler=handler)
 
     add_user_commands(commands)
+    add_backup_commands(commands)
     return parser
 
 
