@@ -276,7 +276,7 @@ def _check_schema(tables: dict[str, Table], manifest: Manifest) -> None:
             )
     missing = sorted(set(tables) - set(manifest.rows))
     if missing:
-        raise BackupRejected(f"the backup lacks table {missing[0]}: nothing was changed")
+        raise BackupRejected(f"the backup lacks table {missing[0]}")
 
 
 def _load(conn: Connection, archive: zipfile.ZipFile, table: Table, entry: TableEntry) -> None:

@@ -157,7 +157,7 @@ DAMAGED = {
     "a newer schema": (_manifest_with(revision="0099"), "the backup is at schema revision 0099,"),
     "tables unlike its revision": (
         _manifest_with(revision="0003"),
-        "the backup's table campaigns does not match schema revision 0003: nothing",
+        "the backup's table campaigns does not match schema revision 0003",
     ),
 }
 
