@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from cli_backup import add_backup_commands
 from cli_campaigns import add_campaign_commands, campaign_id_named
 from models.accounts import (
     change_role,
@@ -119,6 +120,7 @@ def build_parser() -> Parser:
 
     add_user_commands(commands)
     add_campaign_commands(commands)
+    add_backup_commands(commands)
     return parser
 
 

@@ -28,6 +28,7 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage users"
     VIEW_AUDIT = "see the audit log"
     RESTORE = "restore deleted records"
+    BACKUP = "back up and restore the whole database"
 
 
 _VIEWER = frozenset({Permission.VIEW_INSIGHTS, Permission.VIEW_RECORDS})

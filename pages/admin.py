@@ -1,4 +1,4 @@
-"""Admin: accounts and roles, the audit log, and restoring deleted attempts."""
+"""Admin: accounts and roles, the audit log, restoring deleted attempts, and backups."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from models.corrections import restore_attempt
 from models.permissions import PermissionDenied
 from models.text import InvalidInput
 from models.vocab import Role
-from pages.ui import admin_io, cache, render
+from pages.ui import admin_backup, admin_io, cache, render
 from pages.ui.guard import guard
 
 user = guard("admin")
@@ -31,7 +31,9 @@ def attempt(action: str, work: Callable[[Session], object], changes: tuple[str, 
     st.success(action)
 
 
-users_tab, audit_tab, deleted_tab = st.tabs(["Users", "Audit log", "Deleted attempts"])
+users_tab, audit_tab, deleted_tab, backup_tab = st.tabs(
+    ["Users", "Audit log", "Deleted attempts", "Backup"]
+)
 
 with users_tab:
     people = admin_io.accounts_list()
@@ -114,3 +116,6 @@ with deleted_tab:
                 lambda s: restore_attempt(s, int(chosen_attempt), actor_id=user.id),
                 (cache.ACTIVITY,),
             )
+
+with backup_tab:
+    admin_backup.backup_section(user.id)

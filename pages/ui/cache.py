@@ -29,7 +29,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from models import exports, history, insights, queries
+from models import backup, exports, history, insights, queries
 from models.db import DEFAULT_RETRIES, database_url, make_engine, migrate, run_write, session_scope
 from models.filters import Filters
 from models.history import PastAttempt
@@ -370,3 +370,19 @@ def attempts_csv(filters: Filters, *, excel: bool, actor_id: int) -> Callable[[]
         return buffer.getvalue().encode("utf-8")
 
     return build
+
+
+def backup_download(actor_id: int) -> Callable[[], bytes]:
+    """A function that builds a whole-database backup when called (on the download click).
+
+    Like :func:`attempts_csv` it runs on a thread of its own, so it takes the engine now.
+    """
+    bound = engine()
+    return lambda: backup.backup_bytes(bound, actor_id=actor_id)
+
+
+def restore_backup(data: bytes, *, actor_id: int) -> backup.RestoreReport:
+    """Replace the database's contents with the backup in ``data``, then forget every read."""
+    report = backup.restore(engine(), data, actor_id=actor_id)
+    invalidate(EVERYTHING)
+    return report
