@@ -28,6 +28,7 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage users"
     VIEW_AUDIT = "see the audit log"
     RESTORE = "restore deleted records"
+    WORK_ANY_FOLLOW_UP = "snooze, reassign or cancel someone else's follow-up"
 
 
 _VIEWER = frozenset({Permission.VIEW_INSIGHTS, Permission.VIEW_RECORDS})
