@@ -288,8 +288,8 @@ steps_strategy = st.lists(
 )
 # Tried first, so every run has every step act on something: each after what it needs.
 EVERY_STEP = [log, log, follow_up, log, reply, unreply, edit, log, reopen, delete, restore,
-              cancel, uncancel, snooze, reassign, rezone, bulk, demo, reply, unreply, log, follow_up,
-              untarget]  # fmt: skip
+              cancel, uncancel, snooze, reassign, rezone, bulk, demo, reply, unreply, log,
+              follow_up, untarget]  # fmt: skip
 
 
 @settings(
@@ -329,7 +329,8 @@ def test_the_steps_fire_every_upkeep_event(
     order: list[tuple[Step, Step]] = [
         (_log_answered, log), (follow_up, follow_up), (_log_answered, log), (_log_plain, log),
         (reply, reply), (unreply, unreply), (edit, edit), (delete, delete), (restore, restore),
-        (cancel, cancel), (uncancel, uncancel), (reopen, reopen), (rezone, rezone), (bulk, bulk), (demo, demo),
+        (cancel, cancel), (uncancel, uncancel), (reopen, reopen), (rezone, rezone), (bulk, bulk),
+        (demo, demo),
         (_untarget_open, untarget),
     ]  # fmt: skip
     for n, (run, step) in enumerate(order):
