@@ -55,7 +55,7 @@ def _owe(session: Session, w: dict[str, int], who: str, due: date, assignee: str
     )  # fmt: skip
 
 
-def _rows(session: Session, w: dict[str, int], **kwargs: object) -> list[tuple[object, ...]]:
+def _rows(session: Session, **kwargs: object) -> list[tuple[object, ...]]:
     queue = follow_up_queue(session, today=TODAY, now_utc=NOW, **kwargs)  # type: ignore[arg-type]
     return [
         (r.section, r.official, r.due_on, r.callable) for r in queue.rows.itertuples(index=False)
@@ -73,7 +73,7 @@ def test_sections_callable_first_then_most_overdue(session: Session) -> None:
     _owe(session, w, "moscow", date(2026, 3, 16))  # six days ahead
     _owe(session, w, "moscow", date(2026, 3, 31))  # beyond 7 days
     session.commit()
-    assert _rows(session, w) == [
+    assert _rows(session) == [
         ("Overdue", "Moscow", date(2026, 3, 5), True),
         ("Overdue", "Moscow", date(2026, 3, 9), True),
         ("Overdue", "New York", date(2026, 3, 2), False),
@@ -108,8 +108,8 @@ def test_mine_is_the_assignees_and_snoozed_ones_wait_for_their_day(session: Sess
     snooze_follow_up(session, follow_up_id=later, until=date(2026, 3, 11), actor_id=w["me"])
     snooze_follow_up(session, follow_up_id=mine, until=TODAY, actor_id=w["me"])
     session.commit()
-    assert _rows(session, w, assignee_id=w["me"]) == [("Overdue", "Moscow", date(2026, 3, 9), True)]
-    assert len(_rows(session, w)) == 2
+    assert _rows(session, assignee_id=w["me"]) == [("Overdue", "Moscow", date(2026, 3, 9), True)]
+    assert len(_rows(session)) == 2
     tomorrow = follow_up_queue(session, today=date(2026, 3, 11), now_utc=NOW)
     assert sorted(tomorrow.rows.follow_up_id) == sorted([theirs, mine, later])
 
@@ -149,7 +149,7 @@ def test_cancel_with_a_reason_and_only_an_admin_reopens_it(session: Session) -> 
     follow_up = session.get(FollowUp, owed)
     assert follow_up is not None
     assert (follow_up.status, follow_up.cancel_reason) == (FollowUpStatus.CANCELLED, "Office moved")
-    assert _rows(session, w) == []
+    assert _rows(session) == []
     with pytest.raises(InvalidInput):
         cancel_follow_up(session, follow_up_id=owed, actor_id=w["me"])
     with pytest.raises(PermissionDenied):
@@ -157,7 +157,7 @@ def test_cancel_with_a_reason_and_only_an_admin_reopens_it(session: Session) -> 
     session.commit()
     uncancel_follow_up(session, follow_up_id=owed, actor_id=w["admin"])
     session.commit()
-    assert len(_rows(session, w)) == 1
+    assert len(_rows(session)) == 1
     incremental = rollup_rows(session)
     upkeep.rebuild(session)
     assert rollup_rows(session) == incremental
@@ -186,8 +186,8 @@ def test_deleting_the_completing_attempt_reopens_restoring_completes(session: Se
     delete_attempt(session, attempt, actor_id=w["me"])
     session.commit()
     assert status() == (FollowUpStatus.OPEN, None)
-    assert [r[1] for r in _rows(session, w)] == ["Moscow"]
+    assert [r[1] for r in _rows(session)] == ["Moscow"]
     restore_attempt(session, attempt, actor_id=w["admin"])
     session.commit()
     assert status() == (FollowUpStatus.DONE, done_at)
-    assert _rows(session, w) == []
+    assert _rows(session) == []
