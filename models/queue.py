@@ -1,8 +1,9 @@
 """The follow-up queue: whom to call, in sections Overdue, Due today and Upcoming.
 
 One SQL statement (the same on SQLite and PostgreSQL) picks the open follow-ups that are
-not snoozed past today, numbers them per section by due date (window functions), keeps
-the first ``limit`` of each with the section's full count, and adds each row's last
+not snoozed past today: the first ``limit`` of each section by due date (a UNION ALL of
+one branch per section; window functions over every open follow-up cost twice as
+much), each section's full count (one aggregate), and each row's last
 attempt (a correlated lookup on ``ix_attempts_campaign_official``, run only for the
 rows kept). A second statement reads the office hours of the officials shown; the
 office state and public holiday of each row are then computed here in Python, and
@@ -17,11 +18,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import Session
 
 from models.localtime import OfficeHours
 from models.office_status import availability
+from models.sqlfuncs import unindexed
 from models.tables import Attempt, Campaign, FollowUp, OfficeRange, Official, User
 from models.vocab import FollowUpStatus
 
@@ -73,40 +75,60 @@ def follow_up_queue(
 
 
 def _statement(today: date, horizon_days: int, assignee_id: int | None, limit: int) -> Any:
-    section = case(
-        (FollowUp.due_on < today, SECTIONS[0]),
-        (FollowUp.due_on == today, SECTIONS[1]),
-        else_=SECTIONS[2],
-    )
-    by_due = (FollowUp.due_on, FollowUp.id)
-    ranked = select(
-        FollowUp.id, FollowUp.due_on, FollowUp.due_at, FollowUp.campaign_id,
-        FollowUp.official_id, FollowUp.assignee_id, section.label("section"),
-        func.row_number().over(partition_by=section, order_by=by_due).label("rn"),
-        func.count().over(partition_by=section).label("section_total"),
-    ).where(
+    """Each section's first ``limit`` rows by due date (a branch each, UNION ALL), with the
+    sections' full counts (one aggregate) and each row's last attempt."""
+    owed = [
         FollowUp.status == FollowUpStatus.OPEN,
-        # Implied by open (done and cancelled ones have it set); lets the planner read
-        # only open follow-ups from ix_follow_ups_open_at instead of every one by due date.
-        FollowUp.completed_at.is_(None),
-        FollowUp.due_on <= today + timedelta(days=horizon_days),
         or_(FollowUp.snoozed_until.is_(None), FollowUp.snoozed_until <= today),
-    )  # fmt: skip
+    ]
     if assignee_id is not None:
-        ranked = ranked.where(FollowUp.assignee_id == assignee_id)
-    q = ranked.subquery("q")
+        owed.append(FollowUp.assignee_id == assignee_id)
+    end = today + timedelta(days=horizon_days)
+    ranges = (
+        FollowUp.due_on < today,
+        FollowUp.due_on == today,
+        and_(FollowUp.due_on > today, FollowUp.due_on <= end),
+    )
+    # Counted once (MATERIALIZED: SQLite would otherwise repeat it in every branch) from
+    # ix_follow_ups_open_at: completed_at is NULL exactly while a follow-up is open.
+    counts = (
+        select(*(func.count(case((r, 1))).label(f"n{i}") for i, r in enumerate(ranges)))
+        .where(*owed, FollowUp.completed_at.is_(None), FollowUp.due_on <= end)
+        .cte("counts")
+        .prefix_with("MATERIALIZED")
+    )
+    q = union_all(*(select(_branch(i, r, owed, limit)) for i, r in enumerate(ranges))).subquery("q")
+    total = case((q.c.ord == 0, counts.c.n0), (q.c.ord == 1, counts.c.n1), else_=counts.c.n2)
     return (
         select(
-            q, Campaign.name.label("campaign"), Official.full_name.label("official"),
-            Official.timezone, Official.country, User.display_name.label("assignee"),
+            q, total.label("section_total"), Campaign.name.label("campaign"),
+            Official.full_name.label("official"), Official.timezone, Official.country,
+            User.display_name.label("assignee"),
             _last(Attempt.occurred_at, q).label("last_attempt_at"),
             _last(Attempt.outcome, q).label("last_outcome"),
         )
+        .select_from(q)
+        .join(counts, true())
         .join(Campaign, Campaign.id == q.c.campaign_id)
         .join(Official, Official.id == q.c.official_id)
         .outerjoin(User, User.id == q.c.assignee_id)
-        .where(q.c.rn <= limit)
-        .order_by(q.c.section, q.c.rn)
+        .order_by(q.c.ord, q.c.due_on, q.c.id)
+    )  # fmt: skip
+
+
+def _branch(index: int, due: Any, owed: list[Any], limit: int) -> Any:
+    """One section's first ``limit`` follow-ups by due date."""
+    return (
+        select(
+            FollowUp.id, FollowUp.due_on, FollowUp.due_at, FollowUp.campaign_id,
+            FollowUp.official_id, FollowUp.assignee_id,
+            literal(SECTIONS[index]).label("section"), literal(index).label("ord"),
+        )
+        # Walks ix_follow_ups_due_on in order and stops at ``limit`` open ones.
+        .where(*owed, unindexed(FollowUp.completed_at).is_(None), due)
+        .order_by(FollowUp.due_on, FollowUp.id)
+        .limit(limit)
+        .subquery(f"s{index}")
     )  # fmt: skip
 
 
