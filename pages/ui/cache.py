@@ -284,16 +284,6 @@ def attempt_time(attempt_id: int) -> datetime | None:
 
 
 @_activity
-def _follow_up_queue(url: str, today: date) -> pd.DataFrame:
-    with _reading(url) as session:
-        return queries.follow_up_queue(session, today=today)
-
-
-def follow_up_queue(today: date) -> pd.DataFrame:
-    return _follow_up_queue(database_url(), today)
-
-
-@_activity
 def _work_queue(
     url: str, today: date, minute: datetime, horizon_days: int, assignee_id: int | None
 ) -> queue.Queue:
