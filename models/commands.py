@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from models import attempt_write as write
 from models.audit import record_event
 from models.base import utcnow
+from models.follow_up_work import cancel_follow_up as cancel_follow_up
 from models.insights import upkeep as rollups
 from models.permissions import Permission, allowed, refuse, require
 from models.tables import (
@@ -33,7 +34,6 @@ from models.vocab import (
     OUTCOMES_BY_CHANNEL,
     Channel,
     ContactKind,
-    FollowUpStatus,
     Outcome,
     Stance,
 )
@@ -273,33 +273,6 @@ def create_follow_up(
         changes={"campaign_id": campaign_id, "official_id": official_id, "due_on": str(due_on)},
     )
     return follow_up.id
-
-
-def cancel_follow_up(session: Session, *, follow_up_id: int, actor_id: int) -> None:
-    """Cancel an open follow-up; one that is already done or cancelled is refused."""
-    require(session, actor_id, Permission.LOG_ATTEMPTS)
-    cancelled = session.execute(
-        update(FollowUp)
-        .where(FollowUp.id == follow_up_id, FollowUp.status == FollowUpStatus.OPEN)
-        .values(status=FollowUpStatus.CANCELLED, completed_at=utcnow())
-        .returning(FollowUp.campaign_id, FollowUp.official_id, FollowUp.due_on)
-    ).one_or_none()
-    if cancelled is None:
-        raise InvalidInput("That follow-up is no longer open.")
-    rollups.follow_up_cancelled(
-        session,
-        campaign_id=cancelled.campaign_id,
-        official_id=cancelled.official_id,
-        due_on=cancelled.due_on,
-    )
-    record_event(
-        session,
-        actor_id=actor_id,
-        action="cancel",
-        entity="follow_up",
-        entity_id=follow_up_id,
-        changes={"status": [FollowUpStatus.OPEN.value, FollowUpStatus.CANCELLED.value]},
-    )
 
 
 def _check_key(key: str) -> None:

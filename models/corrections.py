@@ -98,8 +98,14 @@ def delete_attempt(session: Session, attempt_id: int, *, actor_id: int) -> None:
     attempt.deleted_by_id = actor_id
     session.flush()
     rollups.attempt_deleted(session, attempt)
+    reopened = _reopen_completed_by(session, attempt_id)
     record_event(
-        session, actor_id=actor_id, action="delete", entity="attempt", entity_id=attempt_id
+        session,
+        actor_id=actor_id,
+        action="delete",
+        entity="attempt",
+        entity_id=attempt_id,
+        changes={"reopened_follow_up_ids": reopened} if reopened else {},
     )
 
 
@@ -113,9 +119,77 @@ def restore_attempt(session: Session, attempt_id: int, *, actor_id: int) -> None
     attempt.deleted_by_id = None
     session.flush()
     rollups.attempt_restored(session, attempt)
+    completed = _complete_again(session, attempt)
     record_event(
-        session, actor_id=actor_id, action="restore", entity="attempt", entity_id=attempt_id
+        session,
+        actor_id=actor_id,
+        action="restore",
+        entity="attempt",
+        entity_id=attempt_id,
+        changes={"completed_follow_up_ids": completed} if completed else {},
     )
+
+
+# An open follow-up whose completed_by_attempt_id is set was done by that attempt until the
+# attempt was deleted: the pointer stays, so restoring the attempt completes it again. A
+# later attempt that completes it in between takes the pointer over.
+
+
+def _reopen_completed_by(session: Session, attempt_id: int) -> list[int]:
+    """Open again the follow-ups the (now deleted) attempt had completed; their ids."""
+    done = session.execute(
+        select(
+            FollowUp.id, FollowUp.campaign_id, FollowUp.official_id, FollowUp.due_on,
+            FollowUp.completed_at,
+        )
+        .where(
+            FollowUp.completed_by_attempt_id == attempt_id,
+            FollowUp.status == FollowUpStatus.DONE,
+        )
+        .order_by(FollowUp.id)
+        .with_for_update()
+    ).all()  # fmt: skip
+    if not done:
+        return []
+    ids = [int(row.id) for row in done]
+    session.execute(
+        update(FollowUp)
+        .where(FollowUp.id.in_(ids))
+        .values(status=FollowUpStatus.OPEN, completed_at=None)
+        .execution_options(synchronize_session="fetch")
+    )
+    for row in done:
+        rollups.follow_up_reopened(
+            session,
+            campaign_id=row.campaign_id,
+            official_id=row.official_id,
+            due_on=row.due_on,
+            completed_at=row.completed_at,
+        )
+    return ids
+
+
+def _complete_again(session: Session, attempt: Attempt) -> list[int]:
+    """Complete again the open follow-ups the restored attempt had completed; their ids."""
+    rows = session.execute(
+        update(FollowUp)
+        .where(
+            FollowUp.completed_by_attempt_id == attempt.id,
+            FollowUp.status == FollowUpStatus.OPEN,
+        )
+        .values(status=FollowUpStatus.DONE, completed_at=attempt.occurred_at)
+        .returning(FollowUp.id, FollowUp.due_on)
+        .execution_options(synchronize_session="fetch")
+    ).all()
+    if rows:
+        rollups.follow_up_completed(
+            session,
+            campaign_id=attempt.campaign_id,
+            official_id=attempt.official_id,
+            due_days=[row.due_on for row in rows],
+            completed_at=attempt.occurred_at,
+        )
+    return sorted(int(row.id) for row in rows)
 
 
 def remove_response(session: Session, attempt_id: int, *, actor_id: int) -> int:

@@ -29,6 +29,7 @@ class Permission(StrEnum):
     VIEW_AUDIT = "see the audit log"
     RESTORE = "restore deleted records"
     BACKUP = "back up and restore the whole database"
+    WORK_ANY_FOLLOW_UP = "snooze, reassign or cancel someone else's follow-up"
 
 
 _VIEWER = frozenset({Permission.VIEW_INSIGHTS, Permission.VIEW_RECORDS})

@@ -6,7 +6,7 @@ Every aggregate returns a DataFrame with fixed columns, empty when nothing match
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -20,13 +20,12 @@ from models.tables import (
     Campaign,
     CampaignTarget,
     ContactPoint,
-    FollowUp,
     Official,
     Response,
     User,
 )
 from models.text import name_key
-from models.vocab import CampaignStatus, ContactKind, FollowUpStatus
+from models.vocab import CampaignStatus, ContactKind
 
 # How the campaign list is ordered: the ones being worked first.
 STATUS_ORDER = (
@@ -348,41 +347,6 @@ def awaiting_reply(
 def attempt_time(session: Session, attempt_id: int) -> datetime | None:
     """When an attempt was made (aware UTC); None if there is no such attempt."""
     return session.scalar(select(Attempt.occurred_at).where(Attempt.id == attempt_id))
-
-
-def follow_up_queue(
-    session: Session, *, today: date, campaign_ids: tuple[int, ...] = (), horizon_days: int = 30
-) -> pd.DataFrame:
-    """Open follow-ups due up to ``horizon_days`` ahead, bucketed overdue / due today / upcoming."""
-    bucket = case(
-        (FollowUp.due_on < today, "overdue"),
-        (FollowUp.due_on == today, "due today"),
-        else_="upcoming",
-    )
-    stmt = (
-        select(
-            FollowUp.id.label("follow_up_id"),
-            bucket.label("bucket"),
-            FollowUp.due_on,
-            FollowUp.campaign_id,
-            Campaign.name.label("campaign"),
-            FollowUp.official_id,
-            Official.full_name.label("official"),
-            User.display_name.label("assignee"),
-            FollowUp.reason,
-        )
-        .join(Campaign, Campaign.id == FollowUp.campaign_id)
-        .join(Official, Official.id == FollowUp.official_id)
-        .outerjoin(User, User.id == FollowUp.assignee_id)
-        .where(
-            FollowUp.status == FollowUpStatus.OPEN,
-            FollowUp.due_on <= today + timedelta(days=horizon_days),
-        )
-        .order_by(FollowUp.due_on, FollowUp.id)
-    )
-    if campaign_ids:
-        stmt = stmt.where(FollowUp.campaign_id.in_(campaign_ids))
-    return _frame(session, stmt)
 
 
 def _frame(session: Session, stmt: object, columns: list[str] | None = None) -> pd.DataFrame:

@@ -10,11 +10,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from models.commands import ResponseInput, create_follow_up
+from models.commands import ResponseInput
 from models.exports import ATTEMPT_COLUMNS
 from models.filters import Filters
-from models.tables import AuditEvent, ContactPoint, FollowUp, Official
-from models.vocab import Channel, ContactKind, FollowUpStatus, Outcome, Role, Stance
+from models.tables import AuditEvent, ContactPoint, Official
+from models.vocab import Channel, ContactKind, Outcome, Role, Stance
 from pages.ui import cache, state
 from pages.ui.filters import DEFAULT_WEEKS, today_utc
 from pages.ui.nav import PAGES, PageSpec, page
@@ -187,43 +187,6 @@ def test_filters_are_drawn_once_on_filter_pages_and_not_elsewhere() -> None:
         go(at, spec.url_path)
         labels = [w.label for w in at.sidebar.date_input]
         assert labels == (["Date range"] if spec.uses_filters else []), spec.label
-
-
-def test_follow_ups_are_split_into_overdue_due_today_and_upcoming(db: Engine) -> None:
-    """Follow-ups due yesterday, today and in a week land in their sections, with counts."""
-    today = today_utc()
-    viktorov = ids_by_name(db)["Anatoly Dmitrievich Viktorov"]
-    with Session(db) as session:
-        user = make_user(session)
-        for due in (today - timedelta(days=1), today, today + timedelta(days=7)):
-            create_follow_up(
-                session, campaign_id=1, official_id=viktorov, due_on=due, actor_id=user
-            )
-        session.commit()
-    at = open_app("follow-ups")
-
-    assert [s.value for s in at.subheader][:3] == ["Overdue (1)", "Due today (1)", "Upcoming (1)"]
-    assert [len(d.value) for d in at.dataframe] == [1, 1, 1]
-
-
-def test_cancel_follow_up_marks_it_cancelled(db: Engine) -> None:
-    """ "Cancel follow-up" closes the picked follow-up as cancelled and it leaves the queue."""
-    viktorov = ids_by_name(db)["Anatoly Dmitrievich Viktorov"]
-    with Session(db) as session:
-        user = make_user(session)
-        follow_up_id = create_follow_up(
-            session, campaign_id=1, official_id=viktorov, due_on=today_utc(), actor_id=user
-        )
-        session.commit()
-    at = open_app("follow-ups")
-    button(at, "Cancel follow-up").click().run()
-
-    with Session(db) as session:
-        follow_up = session.get(FollowUp, follow_up_id)
-        assert follow_up is not None
-        assert follow_up.status == FollowUpStatus.CANCELLED
-    assert texts(at.success) == [f"Follow-up #{follow_up_id} cancelled."]
-    assert [s.value for s in at.subheader][:3] == ["Overdue (0)", "Due today (0)", "Upcoming (0)"]
 
 
 def test_officials_page_refuses_a_bad_number_and_keeps_it(db: Engine) -> None:

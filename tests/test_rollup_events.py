@@ -31,6 +31,7 @@ import models.commands
 import models.corrections
 import models.demo
 import models.directory
+import models.follow_up_work
 from models.bulk import AttemptRow, BulkWriter, FollowUpRow, ResponseRow, bulk_writer
 from models.campaigns import add_target, remove_target
 from models.commands import (
@@ -50,6 +51,7 @@ from models.corrections import (
 )
 from models.demo import make_demo
 from models.directory import OfficialInput, update_official
+from models.follow_up_work import reassign_follow_up, snooze_follow_up, uncancel_follow_up
 from models.insights import upkeep
 from models.tables import Attempt, FollowUp, Official, Response
 from models.users import ensure_user
@@ -188,6 +190,26 @@ def reopen(w: World) -> None:
         reopen_follow_up(w.session, follow_up_id=found, actor_id=w.admin)
 
 
+def uncancel(w: World) -> None:
+    found = _follow_up_in(w, FollowUpStatus.CANCELLED)
+    if found is not None:
+        uncancel_follow_up(w.session, follow_up_id=found, actor_id=w.admin)
+
+
+def snooze(w: World) -> None:
+    """Snoozing and reassigning change no count: the follow-up stays open and due."""
+    found = _follow_up_in(w, FollowUpStatus.OPEN)
+    if found is not None:
+        until = w.when().date() if w.rng.random() < 0.8 else None
+        snooze_follow_up(w.session, follow_up_id=found, until=until, actor_id=w.admin)
+
+
+def reassign(w: World) -> None:
+    found = _follow_up_in(w, FollowUpStatus.OPEN)
+    if found is not None:
+        reassign_follow_up(w.session, follow_up_id=found, assignee_id=None, actor_id=w.admin)
+
+
 def untarget(w: World) -> None:
     """An admin removes a target (cancelling its open follow-ups) and adds it back."""
     campaign, official = w.rng.choice(w.campaigns), w.rng.choice(w.officials)
@@ -236,11 +258,14 @@ STEPS: dict[Step, tuple[Any, tuple[str, ...]]] = {
     reply: (record_response, ("response_recorded", "follow_up_created")),
     unreply: (remove_response, ("response_removed",)),
     edit: (update_attempt, ("attempt_edited",)),
-    delete: (delete_attempt, ("attempt_deleted",)),
-    restore: (restore_attempt, ("attempt_restored",)),
+    delete: (delete_attempt, ("attempt_deleted", "follow_up_reopened")),
+    restore: (restore_attempt, ("attempt_restored", "follow_up_completed")),
     follow_up: (create_follow_up, ("follow_up_created",)),
     cancel: (cancel_follow_up, ("follow_up_cancelled",)),
     reopen: (reopen_follow_up, ("follow_up_reopened",)),
+    uncancel: (uncancel_follow_up, ("follow_up_created",)),
+    snooze: (snooze_follow_up, ()),
+    reassign: (reassign_follow_up, ()),
     untarget: (remove_target, ("follow_up_cancelled",)),
     rezone: (update_official, ("official_zone_changed",)),
     bulk: (bulk_writer, ("rebuild",)),
@@ -263,7 +288,8 @@ steps_strategy = st.lists(
 )
 # Tried first, so every run has every step act on something: each after what it needs.
 EVERY_STEP = [log, log, follow_up, log, reply, unreply, edit, log, reopen, delete, restore,
-              cancel, rezone, bulk, demo, reply, unreply, log, follow_up, untarget]  # fmt: skip
+              cancel, uncancel, snooze, reassign, rezone, bulk, demo, reply, unreply, log,
+              follow_up, untarget]  # fmt: skip
 
 
 @settings(
@@ -303,7 +329,8 @@ def test_the_steps_fire_every_upkeep_event(
     order: list[tuple[Step, Step]] = [
         (_log_answered, log), (follow_up, follow_up), (_log_answered, log), (_log_plain, log),
         (reply, reply), (unreply, unreply), (edit, edit), (delete, delete), (restore, restore),
-        (cancel, cancel), (reopen, reopen), (rezone, rezone), (bulk, bulk), (demo, demo),
+        (cancel, cancel), (uncancel, uncancel), (reopen, reopen), (rezone, rezone), (bulk, bulk),
+        (demo, demo),
         (_untarget_open, untarget),
     ]  # fmt: skip
     for n, (run, step) in enumerate(order):
@@ -357,6 +384,7 @@ def _log_plain(w: World) -> None:
 
 WRITER_MODULES = (
     models.commands,
+    models.follow_up_work,
     models.corrections,
     models.directory,
     models.campaigns,

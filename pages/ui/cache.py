@@ -29,7 +29,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from models import backup, exports, history, insights, queries
+from models import backup, exports, history, insights, queries, queue
 from models.db import DEFAULT_RETRIES, database_url, make_engine, migrate, run_write, session_scope
 from models.filters import Filters
 from models.history import PastAttempt
@@ -284,13 +284,29 @@ def attempt_time(attempt_id: int) -> datetime | None:
 
 
 @_activity
-def _follow_up_queue(url: str, today: date) -> pd.DataFrame:
+def _work_queue(
+    url: str, today: date, minute: datetime, horizon_days: int, assignee_id: int | None
+) -> queue.Queue:
     with _reading(url) as session:
-        return queries.follow_up_queue(session, today=today)
+        return queue.follow_up_queue(
+            session,
+            today=today,
+            now_utc=minute,
+            horizon_days=horizon_days,
+            assignee_id=assignee_id,
+            limit=QUEUE_ROWS,
+        )
 
 
-def follow_up_queue(today: date) -> pd.DataFrame:
-    return _follow_up_queue(database_url(), today)
+QUEUE_ROWS = 20  # rows drawn per section; the heading gives the section's full count
+
+
+def work_queue(
+    *, today: date, now: datetime, horizon_days: int, assignee_id: int | None
+) -> queue.Queue:
+    """The Follow-ups queue (Mine: ``assignee_id``; Team: None); office states to the minute."""
+    minute = now.replace(second=0, microsecond=0)
+    return _work_queue(database_url(), today, minute, horizon_days, assignee_id)
 
 
 # --- The filtered figures (Insights, Reports), keyed by filters and stamps ---------------

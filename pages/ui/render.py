@@ -8,7 +8,6 @@ fax numbers are validated E.164, so their formatted form and ``tel:`` links are 
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +22,6 @@ from models.vocab import ContactKind
 from pages.ui import state
 
 _MD_SPECIAL = frozenset(string.punctuation)
-QUEUE_BUCKETS = (("overdue", "Overdue"), ("due today", "Due today"), ("upcoming", "Upcoming"))
 
 
 def md_escape(text: str) -> str:
@@ -143,12 +141,6 @@ def chart(chart: alt.Chart | alt.LayerChart) -> None:
     st.altair_chart(chart, width="stretch")
 
 
-def queue_sections(queue: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    """The follow-up queue split into its sections, each with the columns a person reads."""
-    shown = ["due_on", "official", "campaign", "assignee", "reason"]
-    return [(title, queue.loc[queue["bucket"] == key, shown]) for key, title in QUEUE_BUCKETS]
-
-
 def show_notice(key: str) -> None:
     """Show the notice kept under ``key``, if any (its text may quote what someone typed)."""
     message = state.notice(key)
@@ -156,23 +148,3 @@ def show_notice(key: str) -> None:
         return
     show = {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}
     show[message.kind](md_escape(message.text))
-
-
-@dataclass(frozen=True)
-class FollowUpChoice:
-    follow_up_id: int
-    campaign_id: int
-    official_id: int
-    label: str
-
-
-def follow_up_choices(queue: pd.DataFrame) -> dict[int, FollowUpChoice]:
-    """The open follow-ups of a queue frame, by id, labelled for a selectbox (plain text)."""
-    choices: dict[int, FollowUpChoice] = {}
-    for row in queue.to_dict("records"):
-        label = f"{row['due_on']} · {row['official']} · {row['campaign']} ({row['bucket']})"
-        follow_up_id = int(row["follow_up_id"])
-        choices[follow_up_id] = FollowUpChoice(
-            follow_up_id, int(row["campaign_id"]), int(row["official_id"]), label
-        )
-    return choices

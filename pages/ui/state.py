@@ -60,8 +60,9 @@ REPLY_COMMITMENT = "reply_commitment"
 REPLY_NOTICE = "reply_notice"
 
 # Follow-ups.
-FOLLOW_UP_PICK = "follow_up_pick"
 FOLLOW_UP_NOTICE = "follow_up_notice"
+FOLLOW_UP_TAB = "follow_up_tab"  # Mine or Team (only the open tab runs)
+FOLLOW_UP_HORIZON = "follow_up_horizon"  # days ahead the Upcoming section reaches
 
 # Officials.
 OFFICIAL_PICK = "official_pick"
