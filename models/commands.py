@@ -13,6 +13,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from models import attempt_write as write
+from models import freshness, guard
 from models.audit import record_event
 from models.base import utcnow
 from models.insights import upkeep as rollups
@@ -111,13 +112,40 @@ def log_attempt(
         facts, contact_point_id=contact_point_id, contact_value=contact_value,
         duration_s=duration_s, notes=notes, actor_id=actor_id, idempotency_key=idempotency_key,
     )  # fmt: skip
-    attempt_id = write.insert_attempt(session, values)
+    attempt_id = write.insert_attempt(session, values, _limit(context, when))
     if attempt_id is None:
-        # Another request saved the same key between our check and our insert.
+        # Another request saved the same key between our check and our insert, or the
+        # day already has the campaign's daily limit of attempts.
         winner = write.attempt_id_for_key(session, idempotency_key)
-        assert winner is not None  # the conflict was on that key, and rows are never removed
+        if winner is None:
+            raise _over_limit(context, when)
         return LogResult(attempt_id=winner, created=False)
+    if contact_point_id is not None:
+        freshness.after_attempt(
+            session, point_id=contact_point_id, outcome=outcome, occurred_at=when,
+            failures=context.point_failures,
+        )  # fmt: skip
     return _after_insert(session, facts, attempt_id, actor_id, follow_up_on, answer, notes)
+
+
+def _limit(context: write.Context, when: datetime) -> tuple[datetime, datetime, int] | None:
+    """The official's day and the campaign's cap, when ``when`` is on the official's
+    today (models.guard: an earlier day records the past and is never refused)."""
+    day = guard.local_day(when, context.official_zone)
+    if day != guard.local_day(utcnow(), context.official_zone):
+        return None
+    start, end = guard.local_day_bounds(day, context.official_zone)
+    return start, end, context.daily_cap
+
+
+def _over_limit(context: write.Context, when: datetime) -> InvalidInput:
+    return guard.refuse_over_limit(
+        official=context.official_name or "",
+        campaign=context.campaign_name or "",
+        cap=context.daily_cap,
+        zone_name=context.official_zone,
+        day=guard.local_day(when, context.official_zone),
+    )
 
 
 def _after_insert(
