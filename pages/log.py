@@ -14,7 +14,7 @@ from models.phones import InvalidPhoneNumber
 from models.queries import ContactView, OfficialCard, Option
 from models.text import InvalidInput
 from models.vocab import CHANNEL_FOR_KIND, OUTCOMES_BY_CHANNEL, Channel, Outcome, Stance
-from pages.ui import cache, history_view, log_corrections, log_form, render, state
+from pages.ui import cache, history_view, log_corrections, log_form, log_guard, render, state
 from pages.ui.guard import acting_user_id, guard
 
 # Wide bounds on purpose: a date the widget refuses would be dropped without a word, so
@@ -65,10 +65,11 @@ def pick(label: str, options: list[Option], key: str) -> int:
 
 
 def contacts_for(card: OfficialCard, channel: Channel) -> dict[int, str]:
-    """Choices for "Contact used": the official's points of this channel, primary first."""
+    """Choices for "Contact used": the official's points of this channel, primary first,
+    suspect ones (models.freshness) last."""
     matching: list[ContactView] = sorted(
         (c for c in card.contacts if CHANNEL_FOR_KIND[c.kind] == channel),
-        key=lambda c: not c.is_primary,
+        key=lambda c: (c.suspect, not c.is_primary),  # suspect numbers last
     )
     choices = {c.id: render.contact_option(c) for c in matching}
     choices[log_form.NOT_RECORDED] = "— not recorded —"
@@ -330,6 +331,9 @@ with entry_side:
         wrap=True,
     )
     outcome = None if picked is None else Outcome(picked)
+    log_guard.draw(
+        card, campaign_id, cap=campaign.daily_cap, own_zone=own_zone, now=log_form.now_utc()
+    )
     drawn = draw_form(campaign_id, card, channel, outcome, own_zone)
     if drawn is not None:
         submit(drawn, card, own_zone)

@@ -29,9 +29,10 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from models import exports, history, insights, queries
+from models import exports, guard, history, insights, queries
 from models.db import DEFAULT_RETRIES, database_url, make_engine, migrate, run_write, session_scope
 from models.filters import Filters
+from models.guard import ContactToday
 from models.history import PastAttempt
 from models.insights import Summary
 from models.queries import CampaignView, OfficialCard, Option
@@ -261,6 +262,18 @@ def _attempt_history(url: str, official_id: int, campaign_id: int | None) -> lis
 def attempt_history(official_id: int, campaign_id: int | None = None) -> list[PastAttempt]:
     """The latest attempts to an official (in one campaign, or in all), notes included."""
     return _attempt_history(database_url(), official_id, campaign_id)
+
+
+@_activity
+def _contacts_today(url: str, official_id: int, minute: datetime) -> list[ContactToday]:
+    with _reading(url) as session:
+        return guard.contacts_today(session, official_id=official_id, now_utc=minute)
+
+
+def contacts_today(official_id: int, now_utc: datetime) -> list[ContactToday]:
+    """Attempts to the official on their local day, any campaign (models.guard)."""
+    minute = now_utc.replace(second=0, microsecond=0)
+    return _contacts_today(database_url(), official_id, minute)
 
 
 @_activity
