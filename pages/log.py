@@ -210,7 +210,7 @@ def submit(entry: AttemptEntry, card: OfficialCard, own_zone: str) -> None:
         state.put(state.LOG_REPEAT, notice)
 
 
-def draw_reply(campaign_id: int, official_id: int) -> None:
+def draw_reply(campaign_id: int, official_id: int, own_zone: str) -> None:
     """Record a reply that came later (a letter, an email, a call back)."""
     with st.expander("Record a later reply"):
         options = cache.awaiting_reply(campaign_id, official_id)
@@ -219,7 +219,7 @@ def draw_reply(campaign_id: int, official_id: int) -> None:
             st.caption("No attempt to this official in this campaign is waiting for a reply.")
             return
         labels = {o.id: o.label for o in options}
-        today = log_form.now_utc().date()
+        today = log_form.now_utc().astimezone(zone(own_zone)).date()
         with st.form(state.REPLY_FORM):
             attempt_id = st.selectbox(
                 "Attempt answered",
@@ -240,6 +240,14 @@ def draw_reply(campaign_id: int, official_id: int) -> None:
                 "Received on",
                 today,
                 key=state.REPLY_DATE,
+                help=f"The day, in your time ({own_zone}).",
+            )
+            received_at = right.time_input(
+                "Received at (your time)",
+                value=None,
+                step=60,
+                key=state.REPLY_TIME,
+                help="Leave empty for now; a reply on an earlier day needs its time.",
             )
             commitment_on = date_field(
                 left,
@@ -257,6 +265,8 @@ def draw_reply(campaign_id: int, official_id: int) -> None:
             received_on or today,
             commitment_on,
             acting_user_id(),
+            received_at=received_at,
+            timezone=own_zone,
         )
         record_reply(entry)
 
@@ -341,7 +351,7 @@ with entry_side:
     render.show_notice(state.LOG_REPEAT)
     if state.saved_entry() is not None:
         st.button("Log another attempt", on_click=log_form.log_another)
-    draw_reply(campaign_id, official_id)
+    draw_reply(campaign_id, official_id, own_zone)
 with info_side:
     # After the form in the page, so the tab order runs through the form first.
     render.official_details(card, log_form.now_utc())

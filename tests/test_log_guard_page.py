@@ -25,7 +25,8 @@ def _attempts(db: Engine) -> int:
         return len(session.scalars(select(Attempt.id)).all())
 
 
-def test_a_second_call_today_shows_who_called_when_and_what_happened(db: Engine) -> None:
+@pytest.mark.usefixtures("db")
+def test_a_second_call_today_shows_who_called_when_and_what_happened() -> None:
     """After one saved call, the form says the official was already contacted today,
     by whom, with the outcome and the campaign."""
     at = open_app()

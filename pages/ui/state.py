@@ -56,6 +56,7 @@ REPLY_ATTEMPT = "reply_attempt"
 REPLY_STANCE = "reply_stance"
 REPLY_SUMMARY = "reply_summary"
 REPLY_DATE = "reply_date"
+REPLY_TIME = "reply_time"
 REPLY_COMMITMENT = "reply_commitment"
 REPLY_NOTICE = "reply_notice"
 
