@@ -31,6 +31,7 @@ from sqlalchemy.orm.util import identity_key
 
 from models import guard
 from models.audit import insert_event
+from models.cadence_rules import commitment_due
 from models.insights import upkeep as rollups
 from models.sqlfuncs import dialect_insert
 from models.tables import (
@@ -247,6 +248,7 @@ def insert_follow_up(
     due_on: date,
     actor_id: int,
     reason: str,
+    due_at: datetime | None = None,
 ) -> int:
     """A new open follow-up that the attempt asked for; its id."""
     stmt = FOLLOW_UPS.insert().returning(FOLLOW_UPS.c.id)
@@ -254,6 +256,7 @@ def insert_follow_up(
         "campaign_id": facts.campaign_id,
         "official_id": facts.official_id,
         "due_on": due_on,
+        "due_at": due_at,
         "assignee_id": actor_id,
         "reason": reason,
         "status": FollowUpStatus.OPEN,
@@ -286,7 +289,8 @@ def insert_response(
     actor_id: int,
 ) -> tuple[int, int | None]:
     """Store the response and the attempt's ``responded_at``, count it, and turn its
-    commitment date into a follow-up: (response id, commitment follow-up id or None)."""
+    commitment date into a follow-up due the first business day after it on which the
+    office is open: (response id, commitment follow-up id or None)."""
     response_id = session.execute(
         RESPONSES.insert().returning(RESPONSES.c.id),
         {
@@ -312,7 +316,7 @@ def insert_response(
             session,
             facts,
             attempt_id=attempt_id,
-            due_on=response.commitment_on,
+            due_on=commitment_due(session, facts.official_id, response.commitment_on),
             actor_id=actor_id,
             reason="commitment",
         )

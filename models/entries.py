@@ -48,6 +48,7 @@ class AttemptEntry:
     summary: str
     commitment_on: date | None
     actor_id: int  # the signed-in user who logs it
+    call_back_at: time | None = None  # "Call back at", the official's wall clock
 
     def fingerprint(self) -> tuple[object, ...]:
         """The values that make two submissions the same attempt (a double click)."""
@@ -106,6 +107,7 @@ def save_attempt(
         notes=entry.notes,
         follow_up_on=entry.follow_up_on,
         response=entry.response(),
+        call_back_at=entry.call_back_at,
     )
 
 

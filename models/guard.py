@@ -29,6 +29,7 @@ from sqlalchemy import Integer, Table, bindparam, func, select
 from sqlalchemy import cast as cast_
 from sqlalchemy.orm import Session
 
+from models.base import utcnow
 from models.localtime import zone
 from models.sqlfuncs import dialect_insert
 from models.tables import Attempt, Campaign, Official, User
@@ -130,13 +131,27 @@ def capped_insert_statement(dialect: str, columns: tuple[str, ...]) -> Any:
     )
 
 
-def refuse_over_limit(
-    *, official: str, campaign: str, cap: int, zone_name: str, day: date
+def daily_window(
+    zone_name: str, cap: int, when: datetime, now_utc: datetime | None = None
+) -> tuple[datetime, datetime, int] | None:
+    """(start, end, cap) of the official's day when ``when`` falls on the official's today
+    (now); None for an earlier day, which records the past and is never refused."""
+    day = local_day(when, zone_name)
+    if day != local_day(now_utc or utcnow(), zone_name):
+        return None
+    start, end = local_day_bounds(day, zone_name)
+    return start, end, cap
+
+
+def over_limit(
+    official: str | None, campaign: str | None, cap: int, zone_name: str, when: datetime
 ) -> InvalidInput:
     """The refusal at the limit: what happened, why, and what to do."""
+    day = local_day(when, zone_name)
     times = "attempt" if cap == 1 else "attempts"
+    who = official or "this official"
     return InvalidInput(
-        f"Not saved: {official} already has {cap} {times} today ({day.isoformat()}, "
+        f"Not saved: {who} already has {cap} {times} today ({day.isoformat()}, "
         f"their time, {zone_name}) in “{campaign}”, the campaign's daily limit per official. "
         "Too many calls in a day can turn an office against the campaign; try again on "
         "their next business day. An admin can change the limit on the Campaigns page."

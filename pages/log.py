@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from models.cadence import propose_follow_up
+from models.cadence import propose_next
 from models.entries import AttemptEntry, ReplyEntry, attempt_time, save_attempt, save_reply
 from models.localtime import zone
 from models.phones import InvalidPhoneNumber
@@ -82,16 +82,23 @@ def outcomes_for(channel: Channel) -> list[Outcome]:
     return sorted(OUTCOMES_BY_CHANNEL[channel], key=lambda o: classes.index(o.outcome_class))
 
 
+def propose(campaign_id: int, card: OfficialCard, outcome: Outcome | None) -> date | None:
+    """The proposed Follow up on: the campaign's cadence from the official's today."""
+    if outcome is None:
+        return None
+    local_today = log_form.now_utc().astimezone(zone(card.timezone)).date()
+    rules = cache.cadence_rules_of(campaign_id)
+    days = None if rules is None else rules.as_dict()
+    return propose_next(outcome, local_today, card.country, days=days, hours=card.hours)
+
+
 def draw_form(
     campaign_id: int, card: OfficialCard, channel: Channel, outcome: Outcome | None, own_zone: str
 ) -> AttemptEntry | None:
     """The attempt form; what it held when "Log attempt" was pressed, else None."""
     contacts = contacts_for(card, channel)
     now = log_form.now_utc()
-    proposed = None
-    if outcome is not None:
-        local_today = now.astimezone(zone(card.timezone)).date()
-        proposed = propose_follow_up(outcome.outcome_class, local_today, card.country)
+    proposed = propose(campaign_id, card, outcome)
     own_today = now.astimezone(zone(own_zone)).date()
     key = log_form.field_key
     with st.form(state.LOG_FORM, clear_on_submit=False, enter_to_submit=True):
@@ -103,6 +110,15 @@ def draw_form(
             proposed,
             key=log_form.follow_up_key(card.id, outcome),
         )
+        call_back_at = None
+        if outcome == Outcome.ASKED_TO_CALL_BACK:
+            call_back_at = main.time_input(
+                "Call back at",
+                value=None,
+                step=300,
+                key=key(f"{state.LOG_CALL_BACK}:{card.id}"),
+                help=f"The time they gave, in their time ({card.timezone}), on Follow up on.",
+            )
         submitted = main.form_submit_button("Log attempt", type="primary")
         main.caption(
             "Follow up on is proposed from the outcome, in business days where the official "
@@ -173,6 +189,7 @@ def draw_form(
         summary=summary,
         commitment_on=commitment_on,
         actor_id=acting_user_id(),
+        call_back_at=call_back_at,
     )
 
 

@@ -29,7 +29,8 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from models import exports, guard, history, insights, queries
+from models import cadence_rules, exports, guard, history, insights, queries
+from models.cadence_rules import CadenceRules
 from models.db import DEFAULT_RETRIES, database_url, make_engine, migrate, run_write, session_scope
 from models.filters import Filters
 from models.guard import ContactToday
@@ -231,6 +232,17 @@ def _coordinator_options(url: str) -> list[Option]:
 
 def coordinator_options() -> list[Option]:
     return _coordinator_options(database_url())
+
+
+@_cached
+def _cadence_rules(url: str, campaign_id: int) -> CadenceRules | None:
+    with _reading(url) as session:
+        return cadence_rules.cadence_rules(session, campaign_id)
+
+
+def cadence_rules_of(campaign_id: int) -> CadenceRules | None:
+    """The campaign's business days per outcome class and its daily limit."""
+    return _cadence_rules(database_url(), campaign_id)
 
 
 @_cached

@@ -42,6 +42,7 @@ LOG_RESPONDED = "log_responded"
 LOG_STANCE = "log_stance"
 LOG_SUMMARY = "log_summary"
 LOG_COMMITMENT = "log_commitment"
+LOG_CALL_BACK = "log_call_back"
 # Log outreach: the submission's identity and what the last save said.
 LOG_KEY = "log_idempotency_key"
 LOG_SAVED = "log_saved"
