@@ -9,7 +9,7 @@ import streamlit as st
 
 from models.permissions import Permission
 from models.queries import OfficialCard
-from pages.ui import auth, cache, history_view, officials_forms, render, state
+from pages.ui import auth, cache, directory_health, history_view, officials_forms, render, state
 from pages.ui.guard import guard
 
 
@@ -136,6 +136,7 @@ can_edit = auth.may(user, Permission.MANAGE_DIRECTORY)
 if can_edit:
     draw_new_official()
     draw_archived()
+    directory_health.draw()
 
 st.subheader("An official's details")
 options = {o.id: o.label for o in cache.official_options()}

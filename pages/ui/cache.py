@@ -29,10 +29,11 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from models import cadence_rules, exports, guard, history, insights, queries
+from models import cadence_rules, exports, freshness, guard, history, insights, queries
 from models.cadence_rules import CadenceRules
 from models.db import DEFAULT_RETRIES, database_url, make_engine, migrate, run_write, session_scope
 from models.filters import Filters
+from models.freshness import SuspectPoint
 from models.guard import ContactToday
 from models.history import PastAttempt
 from models.insights import Summary
@@ -253,6 +254,22 @@ def _official_card(url: str, official_id: int) -> OfficialCard | None:
 
 def official_card(official_id: int) -> OfficialCard | None:
     return _official_card(database_url(), official_id)
+
+
+@_cached
+def _suspect_points(url: str) -> list[SuspectPoint]:
+    with _reading(url) as session:
+        return freshness.suspect_points(session)
+
+
+def suspect_points() -> list[SuspectPoint]:
+    """Contact points with two or more failed attempts in a row (models.freshness)."""
+    return _suspect_points(database_url())
+
+
+# Logging an attempt moves its contact point's freshness (models.freshness), which the
+# card and the suspect list show: activity writes forget them too.
+_READS[ACTIVITY].extend([_official_card, _suspect_points])
 
 
 @_cached
