@@ -14,7 +14,16 @@ from models.phones import InvalidPhoneNumber
 from models.queries import ContactView, OfficialCard, Option
 from models.text import InvalidInput
 from models.vocab import CHANNEL_FOR_KIND, OUTCOMES_BY_CHANNEL, Channel, Outcome, Stance
-from pages.ui import cache, history_view, log_corrections, log_form, log_guard, render, state
+from pages.ui import (
+    cache,
+    history_view,
+    log_corrections,
+    log_form,
+    log_guard,
+    render,
+    state,
+    timeline_view,
+)
 from pages.ui.guard import acting_user_id, guard
 
 # Wide bounds on purpose: a date the widget refuses would be dropped without a word, so
@@ -374,6 +383,8 @@ with info_side:
     render.official_details(card, log_form.now_utc())
     with st.expander("Call script", expanded=True):
         st.markdown(campaign.call_script or "_This campaign has no call script yet._")
+    if st.button("Open this official's timeline"):
+        timeline_view.open_on_officials(card.id)
     st.subheader("Call history")
     history_view.draw(
         cache.attempt_history(official_id, campaign_id),

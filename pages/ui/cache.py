@@ -29,7 +29,16 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from models import cadence_rules, exports, freshness, guard, history, insights, queries
+from models import (
+    cadence_rules,
+    exports,
+    freshness,
+    guard,
+    history,
+    insights,
+    queries,
+    timeline,
+)
 from models.cadence_rules import CadenceRules
 from models.db import DEFAULT_RETRIES, database_url, make_engine, migrate, run_write, session_scope
 from models.filters import Filters
@@ -38,6 +47,7 @@ from models.guard import ContactToday
 from models.history import PastAttempt
 from models.insights import Summary
 from models.queries import CampaignView, OfficialCard, Option
+from models.timeline import TimelineEvent
 
 T = TypeVar("T")
 
@@ -303,6 +313,17 @@ def contacts_today(official_id: int, now_utc: datetime) -> list[ContactToday]:
     """Attempts to the official on their local day, any campaign (models.guard)."""
     minute = now_utc.replace(second=0, microsecond=0)
     return _contacts_today(database_url(), official_id, minute)
+
+
+@_activity
+def _official_timeline(url: str, official_id: int) -> list[TimelineEvent]:
+    with _reading(url) as session:
+        return timeline.official_timeline(session, official_id)
+
+
+def official_timeline(official_id: int) -> list[TimelineEvent]:
+    """Every attempt, response and follow-up of one official, newest first."""
+    return _official_timeline(database_url(), official_id)
 
 
 @_activity
