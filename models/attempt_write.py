@@ -29,7 +29,9 @@ from sqlalchemy import Row, Select, Table, bindparam, literal, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from models import guard
 from models.audit import insert_event
+from models.cadence_rules import commitment_due
 from models.insights import upkeep as rollups
 from models.sqlfuncs import dialect_insert
 from models.tables import (
@@ -67,12 +69,15 @@ class Context:
     campaign_name: str | None
     official_name: str | None
     official_zone: str
+    official_country: str
     official_archived: bool
     targeted: bool
     point_official_id: int | None
     point_kind: ContactKind | None
     point_value: str
     existing_attempt_id: int | None
+    daily_cap: int = 0
+    point_failures: int = 0
 
 
 def read_context(
@@ -85,10 +90,14 @@ def read_context(
     idempotency_key: str,
 ) -> Context:
     """The actor, campaign, official, target, contact point and any attempt already
-    saved under ``idempotency_key``, by one SELECT of LEFT JOINs on a single row."""
+    saved under ``idempotency_key``, by one SELECT of LEFT JOINs on a single row.
+
+    On PostgreSQL the same SELECT takes the lock of this campaign and official until the
+    transaction ends (:mod:`models.guard`), so the daily limit holds under concurrent saves.
+    """
     session.flush()  # Core statements do not autoflush: let them see the caller's rows
     row = session.execute(
-        _context_statement(),
+        _context_statement(_dialect(session)),
         {
             "actor_id": actor_id,
             "campaign_id": campaign_id,
@@ -107,17 +116,20 @@ def _context_of(row: Row[Any]) -> Context:
         campaign_name=row.campaign_name,
         official_name=row.full_name,
         official_zone=row.timezone or "UTC",
+        official_country=row.country or "",
         official_archived=row.archived_at is not None,
         targeted=row.targeted is not None,
         point_official_id=row.point_official_id,
         point_kind=row.kind,
         point_value=row.value or "",
         existing_attempt_id=row.existing_id,
+        daily_cap=row.daily_cap or 0,
+        point_failures=row.failures_in_a_row or 0,
     )
 
 
 @functools.cache
-def _context_statement() -> Select[Any]:
+def _context_statement(dialect: str) -> Select[Any]:
     one = select(literal(1).label("one")).subquery("one")
     joined = (
         one.outerjoin(_USERS, _USERS.c.id == bindparam("actor_id"))
@@ -131,24 +143,41 @@ def _context_statement() -> Select[Any]:
         .outerjoin(_POINTS, _POINTS.c.id == bindparam("point_id"))
         .outerjoin(ATTEMPTS, ATTEMPTS.c.idempotency_key == bindparam("key"))
     )
-    return select(
+    columns: list[Any] = [
         _USERS.c.role,
         _USERS.c.is_active,
         _CAMPAIGNS.c.name.label("campaign_name"),
+        _CAMPAIGNS.c.daily_cap,
         _OFFICIALS.c.full_name,
         _OFFICIALS.c.timezone,
+        _OFFICIALS.c.country,
         _OFFICIALS.c.archived_at,
         _TARGETS.c.official_id.label("targeted"),
         _POINTS.c.official_id.label("point_official_id"),
         _POINTS.c.kind,
         _POINTS.c.value,
+        _POINTS.c.failures_in_a_row,
         ATTEMPTS.c.id.label("existing_id"),
-    ).select_from(joined)
+    ]
+    if dialect == "postgresql":
+        columns.append(guard.pg_lock_column())
+    return select(*columns).select_from(joined)
 
 
-def insert_attempt(session: Session, values: dict[str, Any]) -> int | None:
-    """Save the attempt; its id, or None if its idempotency key was saved first."""
-    new_id = session.execute(_insert_attempt_statement(_dialect(session)), values).scalar()
+def insert_attempt(
+    session: Session, values: dict[str, Any], limit: tuple[datetime, datetime, int] | None = None
+) -> int | None:
+    """Save the attempt; its id, or None if its idempotency key was saved first or, with
+    ``limit`` = (day start, day end, cap), if the day already has ``cap`` attempts."""
+    dialect = _dialect(session)
+    if limit is None:
+        new_id = session.execute(_insert_attempt_statement(dialect), values).scalar()
+    else:
+        start, end, cap = limit
+        stmt = guard.capped_insert_statement(dialect, tuple(values))
+        new_id = session.execute(
+            stmt, values | {"g_start": start, "g_end": end, "g_cap": cap}
+        ).scalar()
     return None if new_id is None else int(new_id)
 
 
@@ -219,6 +248,7 @@ def insert_follow_up(
     due_on: date,
     actor_id: int,
     reason: str,
+    due_at: datetime | None = None,
 ) -> int:
     """A new open follow-up that the attempt asked for; its id."""
     stmt = FOLLOW_UPS.insert().returning(FOLLOW_UPS.c.id)
@@ -226,6 +256,7 @@ def insert_follow_up(
         "campaign_id": facts.campaign_id,
         "official_id": facts.official_id,
         "due_on": due_on,
+        "due_at": due_at,
         "assignee_id": actor_id,
         "reason": reason,
         "status": FollowUpStatus.OPEN,
@@ -258,7 +289,8 @@ def insert_response(
     actor_id: int,
 ) -> tuple[int, int | None]:
     """Store the response and the attempt's ``responded_at``, count it, and turn its
-    commitment date into a follow-up: (response id, commitment follow-up id or None)."""
+    commitment date into a follow-up due the first business day after it on which the
+    office is open: (response id, commitment follow-up id or None)."""
     response_id = session.execute(
         RESPONSES.insert().returning(RESPONSES.c.id),
         {
@@ -284,7 +316,7 @@ def insert_response(
             session,
             facts,
             attempt_id=attempt_id,
-            due_on=response.commitment_on,
+            due_on=commitment_due(session, facts.official_id, response.commitment_on),
             actor_id=actor_id,
             reason="commitment",
         )

@@ -7,14 +7,16 @@ event, all in the caller's transaction: commands flush, they never commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from models import attempt_write as write
+from models import freshness, guard
 from models.audit import record_event
 from models.base import utcnow
+from models.cadence import call_back_due
 from models.follow_up_work import cancel_follow_up as cancel_follow_up
 from models.insights import upkeep as rollups
 from models.permissions import Permission, allowed, refuse, require
@@ -77,12 +79,14 @@ def log_attempt(
     notes: str = "",
     follow_up_on: date | None = None,
     response: ResponseInput | None = None,
+    call_back_at: time | None = None,
 ) -> LogResult:
     """Record one attempt; complete the open follow-ups it answers; maybe create the next.
 
     A repeated ``idempotency_key`` (a double click, a replayed submit) changes nothing
     and returns the first attempt with ``created=False``. The statements are Core ones
     (:mod:`models.attempt_write`): this is the path a coordinator waits on, call after call.
+    ``call_back_at`` (the official's wall clock) sets the follow-up's time on its day.
     """
     context = write.read_context(
         session,
@@ -103,6 +107,7 @@ def log_attempt(
     notes = clean_text(notes, "Notes", max_len=NOTES_MAX)
     _check_extras(when, outcome, duration_s, follow_up_on, response)
     answer = None if response is None else checked_response(response, when)
+    follow_up = call_back_due(context.official_zone, when, follow_up_on, call_back_at)
     facts = write.new_attempt_facts(
         campaign_id=campaign_id, official_id=official_id, channel=channel, outcome=outcome,
         occurred_at=when, zone=context.official_zone,
@@ -111,13 +116,28 @@ def log_attempt(
         facts, contact_point_id=contact_point_id, contact_value=contact_value,
         duration_s=duration_s, notes=notes, actor_id=actor_id, idempotency_key=idempotency_key,
     )  # fmt: skip
-    attempt_id = write.insert_attempt(session, values)
+    attempt_id = write.insert_attempt(
+        session, values, guard.daily_window(context.official_zone, context.daily_cap, when)
+    )
     if attempt_id is None:
-        # Another request saved the same key between our check and our insert.
+        # Another request saved the same key between our check and our insert, or the
+        # day already has the campaign's daily limit of attempts.
         winner = write.attempt_id_for_key(session, idempotency_key)
-        assert winner is not None  # the conflict was on that key, and rows are never removed
+        if winner is None:
+            raise guard.over_limit(
+                context.official_name,
+                context.campaign_name,
+                context.daily_cap,
+                context.official_zone,
+                when,
+            )
         return LogResult(attempt_id=winner, created=False)
-    return _after_insert(session, facts, attempt_id, actor_id, follow_up_on, answer, notes)
+    if contact_point_id is not None:
+        freshness.after_attempt(
+            session, point_id=contact_point_id, outcome=outcome, occurred_at=when,
+            failures=context.point_failures,
+        )  # fmt: skip
+    return _after_insert(session, facts, attempt_id, actor_id, follow_up, answer, notes)
 
 
 def _after_insert(
@@ -125,7 +145,7 @@ def _after_insert(
     facts: rollups.AttemptFacts,
     attempt_id: int,
     actor_id: int,
-    follow_up_on: date | None,
+    follow_up: tuple[date, datetime | None] | None,
     answer: write.ResponseRow | None,
     notes: str,
 ) -> LogResult:
@@ -133,10 +153,10 @@ def _after_insert(
     rollups.attempt_logged(session, facts)
     completed = tuple(write.complete_follow_ups(session, facts, attempt_id))
     follow_up_id = None
-    if follow_up_on is not None:
+    if follow_up is not None:
         follow_up_id = write.insert_follow_up(
-            session, facts, attempt_id=attempt_id, due_on=follow_up_on, actor_id=actor_id,
-            reason="follow up",
+            session, facts, attempt_id=attempt_id, due_on=follow_up[0], actor_id=actor_id,
+            reason="follow up", due_at=follow_up[1],
         )  # fmt: skip
     changes: dict[str, object] = {
         "campaign_id": facts.campaign_id,

@@ -24,7 +24,6 @@ from models.vocab import Channel, Outcome, Stance
 # How far back an attempt may be dated on the form, and how far ahead a date may point.
 MAX_BACKDATE = timedelta(days=366)
 MAX_AHEAD = timedelta(days=366)
-NOON = time(12, 0)
 
 
 @dataclass(frozen=True)
@@ -49,6 +48,7 @@ class AttemptEntry:
     summary: str
     commitment_on: date | None
     actor_id: int  # the signed-in user who logs it
+    call_back_at: time | None = None  # "Call back at", the official's wall clock
 
     def fingerprint(self) -> tuple[object, ...]:
         """The values that make two submissions the same attempt (a double click)."""
@@ -107,6 +107,7 @@ def save_attempt(
         notes=entry.notes,
         follow_up_on=entry.follow_up_on,
         response=entry.response(),
+        call_back_at=entry.call_back_at,
     )
 
 
@@ -129,7 +130,11 @@ def attempt_time(day: date, at: time | None, timezone: str, now_utc: datetime) -
 
 @dataclass(frozen=True)
 class ReplyEntry:
-    """A reply that came later (a letter, an email, a call back), as the form holds it."""
+    """A reply that came later (a letter, an email, a call back), as the form holds it.
+
+    ``received_on`` and ``received_at`` are the coordinator's wall clock in ``timezone``;
+    no time on today's date means "now".
+    """
 
     attempt_id: int
     stance: Stance | None
@@ -137,16 +142,21 @@ class ReplyEntry:
     received_on: date
     commitment_on: date | None
     actor_id: int
+    received_at: time | None = None
+    timezone: str = "UTC"
 
 
-def reply_time(received_on: date, attempt_at: datetime, now_utc: datetime) -> datetime:
-    """When a later reply counts as received: noon UTC that day, the attempt's own time
-    when it came the same day, and never later than now."""
-    if received_on == attempt_at.date():
-        when = attempt_at
-    else:
-        when = datetime.combine(received_on, NOON, tzinfo=UTC)
-    return min(when, now_utc)
+def reply_time(received_on: date, at: time | None, timezone: str, now_utc: datetime) -> datetime:
+    """When a later reply was received (aware UTC), from the form's day and time in the
+    coordinator's zone: no time today means now; no time on another day is refused."""
+    local_today = now_utc.astimezone(zone(timezone)).date()
+    if at is None:
+        if received_on == local_today:
+            return now_utc
+        raise InvalidInput(
+            f"Received at: give the time the reply came on {received_on.isoformat()}."
+        )
+    return datetime.combine(received_on, at, tzinfo=zone(timezone)).astimezone(UTC)
 
 
 def save_reply(session: Session, entry: ReplyEntry, *, now_utc: datetime) -> int:
@@ -160,23 +170,38 @@ def save_reply(session: Session, entry: ReplyEntry, *, now_utc: datetime) -> int
     )
     if attempt_at is None:
         raise InvalidInput("That attempt no longer exists.")
-    if entry.received_on > now_utc.date():
-        raise InvalidInput(
-            f"Received on ({entry.received_on.isoformat()}) is in the future: nothing was saved."
-        )
-    if entry.received_on < attempt_at.date():
-        raise InvalidInput(
-            f"Received on ({entry.received_on.isoformat()}) is before the attempt it answers "
-            f"({attempt_at.date().isoformat()})."
-        )
+    received = _received(entry, attempt_at, now_utc)
     if entry.commitment_on is not None and entry.commitment_on > now_utc.date() + MAX_AHEAD:
         raise InvalidInput("The commitment date is more than a year ahead; pick an earlier date.")
     response = ResponseInput(
         stance=entry.stance,
         summary=entry.summary,
-        responded_at=reply_time(entry.received_on, attempt_at, now_utc),
+        responded_at=received,
         commitment_on=entry.commitment_on,
     )
     return record_response(
         session, attempt_id=entry.attempt_id, response=response, actor_id=entry.actor_id
     )
+
+
+def _received(entry: ReplyEntry, attempt_at: datetime, now_utc: datetime) -> datetime:
+    """The reply's time: never in the future, never before the attempt it answers."""
+    tz = zone(entry.timezone)
+    day = entry.received_on
+    attempt_local = attempt_at.astimezone(tz)
+    if day > now_utc.astimezone(tz).date():
+        raise InvalidInput(f"Received on ({day.isoformat()}) is in the future: nothing was saved.")
+    if day < attempt_local.date():
+        raise InvalidInput(
+            f"Received on ({day.isoformat()}) is before the attempt it answers "
+            f"({attempt_local.date().isoformat()})."
+        )
+    when = reply_time(day, entry.received_at, entry.timezone, now_utc)
+    shown = f"{day.isoformat()} {when.astimezone(tz):%H:%M}"
+    if when > now_utc + timedelta(minutes=1):
+        raise InvalidInput(f"Received {shown} is in the future: nothing was saved.")
+    if when < attempt_at:
+        raise InvalidInput(
+            f"Received {shown} is before the attempt it answers ({attempt_local:%H:%M} that day)."
+        )
+    return when

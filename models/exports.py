@@ -47,6 +47,9 @@ ATTEMPT_COLUMNS: tuple[str, ...] = (
     "duration_s",
     "follow_up_on",
     "notes",
+    # Added after the documented fifteen, which stay first and in order.
+    "stance",
+    "response_summary",
 )
 OFFICIAL_COLUMNS: tuple[str, ...] = (
     "official",
@@ -256,6 +259,8 @@ def _attempts_select(filters: Filters) -> Select[Any]:
         Attempt.duration_s,
         follow_up.c.due_on,
         Attempt.notes,
+        Response.stance,
+        Response.summary,
     ]
     stmt = (
         select(*columns)
@@ -275,6 +280,7 @@ def _attempt_cells(row: Any) -> list[str]:
     (
         attempt_id, occurred_at, campaign, official, organization, channel, contact, outcome,
         outcome_class, response_id, responded_at, coordinator, duration_s, due_on, notes,
+        stance, summary,
     ) = row  # fmt: skip
     return [
         str(attempt_id),
@@ -292,6 +298,8 @@ def _attempt_cells(row: Any) -> list[str]:
         "" if duration_s is None else str(duration_s),
         "" if due_on is None else due_on.isoformat(),
         neutralise(notes),
+        "" if stance is None else str(stance),
+        neutralise(summary or ""),
     ]
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from models.directory import office_hours_of
+from models.freshness import is_suspect
 from models.localtime import OfficeHours
 from models.tables import (
     Attempt,
@@ -68,6 +69,7 @@ class CampaignView:
     starts_on: date | None = None
     ends_on: date | None = None
     source_text: str = ""  # the action alert it was made from, as read
+    daily_cap: int = 3  # attempts per official per day (models.guard)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,12 @@ class ContactView:
     extension: str
     label: str
     is_primary: bool
+    failures_in_a_row: int = 0  # two or more: suspect (models.freshness)
+    verified_at: datetime | None = None
+
+    @property
+    def suspect(self) -> bool:
+        return is_suspect(self.failures_in_a_row)
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,7 @@ def campaign_view(session: Session, campaign_id: int) -> CampaignView | None:
         starts_on=c.starts_on,
         ends_on=c.ends_on,
         source_text=c.source_text,
+        daily_cap=c.daily_cap,
     )
 
 
@@ -254,7 +263,16 @@ def official_card(session: Session, official_id: int) -> OfficialCard | None:
         return None
     # Primary points first (one per kind), then the rest in the directory's order.
     contacts = tuple(
-        ContactView(p.id, p.kind, p.value, p.extension, p.label, p.is_primary)
+        ContactView(
+            p.id,
+            p.kind,
+            p.value,
+            p.extension,
+            p.label,
+            p.is_primary,
+            p.failures_in_a_row,
+            p.verified_at,
+        )
         for p in sorted(o.contact_points, key=lambda p: not p.is_primary)
     )
     return OfficialCard(

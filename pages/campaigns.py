@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from models.permissions import Permission
-from pages.ui import alert_import, auth, cache, campaign_forms, campaign_view
+from pages.ui import alert_import, auth, cache, cadence_form, campaign_forms, campaign_view
 from pages.ui.guard import guard
 
 
@@ -22,13 +22,17 @@ def draw_campaigns(*, manage: bool) -> None:
     campaign_view.draw_details(view, targets)
     if not manage:
         return
-    edit, target_tab, status = st.tabs(["Edit details", "Targets", "Open or close"])
+    edit, target_tab, status, cadence = st.tabs(
+        ["Edit details", "Targets", "Open or close", "Cadence and limits"]
+    )
     with edit:
         campaign_forms.draw_edit(view)
     with target_tab:
         campaign_forms.draw_targets(view, targets)
     with status:
         campaign_forms.draw_status(view)
+    with cadence:
+        cadence_form.draw(view)
 
 
 user = guard("campaigns")

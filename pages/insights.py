@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from pages.ui import cache
+from pages.ui import cache, follow_through_view
 from pages.ui import insights_view as view
 from pages.ui.filters import current_filters
 from pages.ui.guard import guard
@@ -20,3 +20,6 @@ now = datetime.now(UTC)
 view.tiles(cache.headline(filters, now=now))
 for shown in FIGURES:
     shown.draw(cache.figure(shown.figure, filters, today=now.date()), filters)
+
+# --- Follow-through (issue 11): one block of its own, after the charts. ---
+follow_through_view.draw(filters, today=now.date())

@@ -7,14 +7,23 @@ from datetime import date
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from models.cadence import propose_follow_up
+from models.cadence import propose_next
 from models.entries import AttemptEntry, ReplyEntry, attempt_time, save_attempt, save_reply
 from models.localtime import zone
 from models.phones import InvalidPhoneNumber
 from models.queries import ContactView, OfficialCard, Option
 from models.text import InvalidInput
 from models.vocab import CHANNEL_FOR_KIND, OUTCOMES_BY_CHANNEL, Channel, Outcome, Stance
-from pages.ui import cache, history_view, log_corrections, log_form, render, state
+from pages.ui import (
+    cache,
+    history_view,
+    log_corrections,
+    log_form,
+    log_guard,
+    render,
+    state,
+    timeline_view,
+)
 from pages.ui.guard import acting_user_id, guard
 
 # Wide bounds on purpose: a date the widget refuses would be dropped without a word, so
@@ -65,10 +74,11 @@ def pick(label: str, options: list[Option], key: str) -> int:
 
 
 def contacts_for(card: OfficialCard, channel: Channel) -> dict[int, str]:
-    """Choices for "Contact used": the official's points of this channel, primary first."""
+    """Choices for "Contact used": the official's points of this channel, primary first,
+    suspect ones (models.freshness) last."""
     matching: list[ContactView] = sorted(
         (c for c in card.contacts if CHANNEL_FOR_KIND[c.kind] == channel),
-        key=lambda c: not c.is_primary,
+        key=lambda c: (c.suspect, not c.is_primary),  # suspect numbers last
     )
     choices = {c.id: render.contact_option(c) for c in matching}
     choices[log_form.NOT_RECORDED] = "— not recorded —"
@@ -81,16 +91,23 @@ def outcomes_for(channel: Channel) -> list[Outcome]:
     return sorted(OUTCOMES_BY_CHANNEL[channel], key=lambda o: classes.index(o.outcome_class))
 
 
+def propose(campaign_id: int, card: OfficialCard, outcome: Outcome | None) -> date | None:
+    """The proposed Follow up on: the campaign's cadence from the official's today."""
+    if outcome is None:
+        return None
+    local_today = log_form.now_utc().astimezone(zone(card.timezone)).date()
+    rules = cache.cadence_rules_of(campaign_id)
+    days = None if rules is None else rules.as_dict()
+    return propose_next(outcome, local_today, card.country, days=days, hours=card.hours)
+
+
 def draw_form(
     campaign_id: int, card: OfficialCard, channel: Channel, outcome: Outcome | None, own_zone: str
 ) -> AttemptEntry | None:
     """The attempt form; what it held when "Log attempt" was pressed, else None."""
     contacts = contacts_for(card, channel)
     now = log_form.now_utc()
-    proposed = None
-    if outcome is not None:
-        local_today = now.astimezone(zone(card.timezone)).date()
-        proposed = propose_follow_up(outcome.outcome_class, local_today, card.country)
+    proposed = propose(campaign_id, card, outcome)
     own_today = now.astimezone(zone(own_zone)).date()
     key = log_form.field_key
     with st.form(state.LOG_FORM, clear_on_submit=False, enter_to_submit=True):
@@ -102,6 +119,15 @@ def draw_form(
             proposed,
             key=log_form.follow_up_key(card.id, outcome),
         )
+        call_back_at = None
+        if outcome == Outcome.ASKED_TO_CALL_BACK:
+            call_back_at = main.time_input(
+                "Call back at",
+                value=None,
+                step=300,
+                key=key(f"{state.LOG_CALL_BACK}:{card.id}"),
+                help=f"The time they gave, in their time ({card.timezone}), on Follow up on.",
+            )
         submitted = main.form_submit_button("Log attempt", type="primary")
         main.caption(
             "Follow up on is proposed from the outcome, in business days where the official "
@@ -172,6 +198,7 @@ def draw_form(
         summary=summary,
         commitment_on=commitment_on,
         actor_id=acting_user_id(),
+        call_back_at=call_back_at,
     )
 
 
@@ -209,7 +236,7 @@ def submit(entry: AttemptEntry, card: OfficialCard, own_zone: str) -> None:
         state.put(state.LOG_REPEAT, notice)
 
 
-def draw_reply(campaign_id: int, official_id: int) -> None:
+def draw_reply(campaign_id: int, official_id: int, own_zone: str) -> None:
     """Record a reply that came later (a letter, an email, a call back)."""
     with st.expander("Record a later reply"):
         options = cache.awaiting_reply(campaign_id, official_id)
@@ -218,7 +245,7 @@ def draw_reply(campaign_id: int, official_id: int) -> None:
             st.caption("No attempt to this official in this campaign is waiting for a reply.")
             return
         labels = {o.id: o.label for o in options}
-        today = log_form.now_utc().date()
+        today = log_form.now_utc().astimezone(zone(own_zone)).date()
         with st.form(state.REPLY_FORM):
             attempt_id = st.selectbox(
                 "Attempt answered",
@@ -239,6 +266,14 @@ def draw_reply(campaign_id: int, official_id: int) -> None:
                 "Received on",
                 today,
                 key=state.REPLY_DATE,
+                help=f"The day, in your time ({own_zone}).",
+            )
+            received_at = right.time_input(
+                "Received at (your time)",
+                value=None,
+                step=60,
+                key=state.REPLY_TIME,
+                help="Leave empty for now; a reply on an earlier day needs its time.",
             )
             commitment_on = date_field(
                 left,
@@ -256,6 +291,8 @@ def draw_reply(campaign_id: int, official_id: int) -> None:
             received_on or today,
             commitment_on,
             acting_user_id(),
+            received_at=received_at,
+            timezone=own_zone,
         )
         record_reply(entry)
 
@@ -330,6 +367,9 @@ with entry_side:
         wrap=True,
     )
     outcome = None if picked is None else Outcome(picked)
+    log_guard.draw(
+        card, campaign_id, cap=campaign.daily_cap, own_zone=own_zone, now=log_form.now_utc()
+    )
     drawn = draw_form(campaign_id, card, channel, outcome, own_zone)
     if drawn is not None:
         submit(drawn, card, own_zone)
@@ -337,12 +377,14 @@ with entry_side:
     render.show_notice(state.LOG_REPEAT)
     if state.saved_entry() is not None:
         st.button("Log another attempt", on_click=log_form.log_another)
-    draw_reply(campaign_id, official_id)
+    draw_reply(campaign_id, official_id, own_zone)
 with info_side:
     # After the form in the page, so the tab order runs through the form first.
     render.official_details(card, log_form.now_utc())
     with st.expander("Call script", expanded=True):
         st.markdown(campaign.call_script or "_This campaign has no call script yet._")
+    if st.button("Open this official's timeline"):
+        timeline_view.open_on_officials(card.id)
     st.subheader("Call history")
     history_view.draw(
         cache.attempt_history(official_id, campaign_id),

@@ -9,7 +9,16 @@ import streamlit as st
 
 from models.permissions import Permission
 from models.queries import OfficialCard
-from pages.ui import auth, cache, history_view, officials_forms, render, state
+from pages.ui import (
+    auth,
+    cache,
+    directory_health,
+    history_view,
+    officials_forms,
+    render,
+    state,
+    timeline_view,
+)
 from pages.ui.guard import guard
 
 
@@ -22,6 +31,12 @@ def draw_official(card: OfficialCard, *, can_edit: bool) -> None:
             official_zone=card.timezone,
             empty="No attempts to this official yet.",
             show_campaign=True,
+        )
+    with st.expander("Timeline", expanded=not can_edit):
+        timeline_view.draw(
+            cache.official_timeline(card.id),
+            own_zone=history_view.coordinator_zone(st.context.timezone),
+            official_zone=card.timezone,
         )
     if not can_edit:
         return  # managing the directory is for admins
@@ -136,6 +151,7 @@ can_edit = auth.may(user, Permission.MANAGE_DIRECTORY)
 if can_edit:
     draw_new_official()
     draw_archived()
+    directory_health.draw()
 
 st.subheader("An official's details")
 options = {o.id: o.label for o in cache.official_options()}

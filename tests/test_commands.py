@@ -265,7 +265,8 @@ def test_follow_up_completed_late_and_only_for_same_official_and_campaign(
 def test_live_response_with_commitment_creates_a_follow_up(
     session: Session, ids: dict[str, int]
 ) -> None:
-    """A live answer is stored with the attempt; its commitment date becomes a follow-up."""
+    """A live answer is stored with the attempt; its commitment date (Sun 15 March) becomes
+    a follow-up on the first business day after it (Mon 16 March)."""
     result = make_attempt(
         session,
         campaign_id=ids["campaign"],
@@ -284,7 +285,7 @@ def test_live_response_with_commitment_creates_a_follow_up(
         DEFAULT_TIME,
     )
     follow_ups = session.execute(select(FollowUp.reason, FollowUp.due_on)).all()
-    assert [tuple(f) for f in follow_ups] == [("commitment", date(2026, 3, 15))]
+    assert [tuple(f) for f in follow_ups] == [("commitment", date(2026, 3, 16))]
 
 
 def test_later_reply_is_recorded_against_the_attempt(session: Session, ids: dict[str, int]) -> None:

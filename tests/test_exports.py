@@ -113,22 +113,23 @@ def expected_rows(ids: dict[str, int]) -> dict[str, list[str]]:
     return {
         "a0": [str(ids["a0"]), "2026-03-01T12:00:00+00:00", "Export campaign", *petrov,
                "phone", "", "no answer", "no contact", "false", "", "Alex Coordinator",
-               "", "", ""],
+               "", "", "", "", ""],
         "a1": [str(ids["a1"]), "2026-03-02T09:15:00+00:00", "Export campaign", *petrov,
                "phone", "+74992443025", "no answer", "no contact", "false", "",
-               "Alex Coordinator", "30", "2026-03-05", ""],
+               "Alex Coordinator", "30", "2026-03-05", "", "", ""],
         "a4": [str(ids["a4"]), "2026-03-03T11:00:00+00:00", "Other campaign", *petrov,
-               "letter", "", "sent", "delivered", "false", "", "Bea Caller", "", "", ""],
+               "letter", "", "sent", "delivered", "false", "", "Bea Caller", "", "", "", "", ""],
         # Two follow-ups came from a2 (the next call on the 10th, the commitment on the
         # 20th): the column shows the earlier.
         "a2": [str(ids["a2"]), "2026-03-04T10:00:00+00:00", "Export campaign", *petrov,
                "phone", "+74992443025", "spoke to staff", "reached", "true",
                "2026-03-04T10:04:00+00:00", "Bea Caller", "240", "2026-03-10",
-               "Spoke to the duty officer"],
+               "Spoke to the duty officer", "will forward / will reply", "Will pass it on"],
         # Microseconds are dropped: the schema is to the second.
         "a3": [str(ids["a3"]), "2026-03-05T23:30:15+00:00", "Export campaign", *smith,
                "fax", "+12126280252", "sent", "delivered", "true",
-               "2026-03-07T08:00:00+00:00", "Alex Coordinator", "", "", "Two pages"],
+               "2026-03-07T08:00:00+00:00", "Alex Coordinator", "", "", "Two pages",
+               "noncommittal", ""],
     }  # fmt: skip
 
 
@@ -138,7 +139,7 @@ def test_header_is_the_documented_schema(session: Session) -> None:
     assert ATTEMPT_COLUMNS == (
         "attempt_id", "occurred_at_utc", "campaign", "official", "organization", "channel",
         "contact", "outcome", "outcome_class", "responded", "responded_at_utc", "coordinator",
-        "duration_s", "follow_up_on", "notes",
+        "duration_s", "follow_up_on", "notes", "stance", "response_summary",
     )  # fmt: skip
 
 

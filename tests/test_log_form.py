@@ -11,9 +11,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from models.cadence import propose_follow_up
+from models.cadence import commitment_follow_up, propose_follow_up
 from models.entries import reply_time
 from models.tables import Attempt, ContactPoint, FollowUp, Official, Response, User
+from models.text import InvalidInput
 from models.vocab import Channel, FollowUpStatus, Outcome, OutcomeClass, Role, Stance
 from pages.ui import state
 from pages.ui.filters import today_utc
@@ -351,7 +352,8 @@ def test_a_ticked_response_needs_a_stance(db: Engine) -> None:
 
 
 def test_a_live_response_is_saved_with_the_attempt(db: Engine) -> None:
-    """A ticked response with a stance and a commitment date is stored and owes a follow-up."""
+    """A ticked response with a stance and a commitment date is stored and owes a
+    follow-up on the first business day after the date."""
     commitment = datetime.now(UTC).date() + timedelta(days=14)
     at = fill(open_app())
     field(at, "date_input", "Follow up on").set_value(None)
@@ -369,8 +371,9 @@ def test_a_live_response_is_saved_with_the_attempt(db: Engine) -> None:
         "Will reply in writing",
         commitment,
     )
+    # Checked the first business day after the date (tests/test_cadence_rules.py has the calendar).
     assert (follow_up.due_on, follow_up.reason, follow_up.status) == (
-        commitment,
+        commitment_follow_up(commitment, "RU", None),
         "commitment",
         FollowUpStatus.OPEN,
     )
@@ -410,12 +413,14 @@ def test_follow_up_on_creates_a_follow_up_that_the_next_attempt_completes(db: En
 
 
 def test_a_later_reply_is_recorded_against_the_earlier_attempt(db: Engine) -> None:
-    """ "Record reply" stores a response on the attempt picked, stamped with that attempt's day."""
+    """ "Record reply" stores a response on the attempt picked; no time given today means
+    received now, never the attempt's own timestamp."""
     at = submit(fill(open_app(), outcome=Outcome.LEFT_VOICEMAIL))
     saved = attempts(db)[0]
     at.selectbox(key=state.REPLY_ATTEMPT).set_value(saved.id)
     at.selectbox(key=state.REPLY_STANCE).set_value(Stance.NONCOMMITTAL)
     at.text_area(key=state.REPLY_SUMMARY).input("Called back: no position yet")
+    before = datetime.now(UTC)
     button(at, "Record reply").click().run()
 
     assert not at.exception
@@ -427,7 +432,7 @@ def test_a_later_reply_is_recorded_against_the_earlier_attempt(db: Engine) -> No
         Stance.NONCOMMITTAL,
         "Called back: no position yet",
     )
-    assert response.responded_at == saved.occurred_at  # received the same day
+    assert before <= response.responded_at <= datetime.now(UTC)
     assert "No attempt to this official in this campaign is waiting for a reply." in texts(
         at.caption
     )
@@ -459,13 +464,45 @@ def test_a_reply_dated_in_the_future_or_before_its_attempt_is_refused(
         assert session.scalars(select(Response)).all() == []
 
 
-def test_reply_time_is_noon_utc_or_the_attempts_time_and_never_in_the_future() -> None:
-    """A reply counts at noon UTC, at the attempt's time on its day, and never after now."""
-    attempt_at = datetime(2026, 3, 4, 15, 30, tzinfo=UTC)
-    now = datetime(2026, 3, 9, 8, 0, tzinfo=UTC)
-    assert reply_time(date(2026, 3, 4), attempt_at, now) == attempt_at
-    assert reply_time(date(2026, 3, 6), attempt_at, now) == datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
-    assert reply_time(date(2026, 3, 9), attempt_at, now) == now
+def test_reply_time_is_the_coordinators_wall_clock_or_now_today() -> None:
+    """14:30 in New York on 6 March is 19:30 UTC; no time today is now; no time on an
+    earlier day is refused."""
+    now = datetime(2026, 3, 9, 8, 0, tzinfo=UTC)  # 04:00 in New York
+    ny = "America/New_York"
+    assert reply_time(date(2026, 3, 6), time(14, 30), ny, now) == datetime(
+        2026, 3, 6, 19, 30, tzinfo=UTC
+    )
+    assert reply_time(date(2026, 3, 9), None, ny, now) == now
+    with pytest.raises(InvalidInput, match="give the time the reply came on 2026-03-06"):
+        reply_time(date(2026, 3, 6), None, ny, now)
+
+
+def test_a_reply_with_a_time_is_stored_at_that_time_and_never_before_its_attempt(
+    db: Engine,
+) -> None:
+    """Received at a minute after the attempt: stored then; a minute before it: refused."""
+    made = (datetime.now(UTC) - timedelta(minutes=10)).replace(second=0, microsecond=0)
+    at = fill(open_app(), outcome=Outcome.LEFT_VOICEMAIL)
+    field(at, "date_input", "When").set_value(made.date())
+    field(at, "time_input", "At (your time)").set_value(made.time())
+    submit(at)
+    saved = attempts(db)[0]
+    assert saved.occurred_at == made
+    at.selectbox(key=state.REPLY_STANCE).set_value(Stance.NONCOMMITTAL)
+    at.date_input(key=state.REPLY_DATE).set_value(saved.occurred_at.date())
+    early = (saved.occurred_at - timedelta(minutes=1)).replace(second=0, microsecond=0)
+    at.time_input(key=state.REPLY_TIME).set_value(early.time())
+    button(at, "Record reply").click().run()
+    [message] = texts(at.error)
+    assert message.startswith(f"Received {early:%Y-%m-%d %H:%M} is before the attempt it answers")
+
+    later = saved.occurred_at + timedelta(minutes=1)
+    at.date_input(key=state.REPLY_DATE).set_value(later.date())
+    at.time_input(key=state.REPLY_TIME).set_value(later.time())
+    button(at, "Record reply").click().run()
+    with Session(db) as session:
+        response = session.scalars(select(Response)).one()
+    assert response.responded_at == later
 
 
 @pytest.mark.usefixtures("db")

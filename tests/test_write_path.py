@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 from models import db
 from models.commands import LogResult, log_attempt
 from models.db import is_lock_error, make_engine, run_write, session_scope
+from models.directory import add_contact_point
 from models.insights import upkeep
 from models.tables import Attempt, FollowUp
-from models.vocab import Channel, FollowUpStatus, Outcome
+from models.vocab import Channel, ContactKind, FollowUpStatus, Outcome
 from models.writelock import FairLock, WriteLockTimeout, lock_for
 from tests.factories import make_campaign, make_official, make_user
 from tests.test_rollups import rollup_rows
@@ -82,6 +83,26 @@ def test_logging_an_attempt_takes_at_most_eight_statements(
         _log(session, ids, "warm-up")  # the first call also compiles the statements
     with _statements(engine) as seen, session_scope(engine) as session:
         result = _log(session, ids, "counted")
+    assert result.created
+    assert len(seen) <= 8, seen
+
+
+def test_logging_today_on_a_failing_number_still_takes_at_most_eight_statements(
+    engine: Engine, ids: dict[str, Any]
+) -> None:
+    """The guarded path (an attempt dated today, counted against the daily limit in its
+    INSERT) on a contact point whose failure count moves: still eight at most."""
+    with session_scope(engine) as session:
+        point = add_contact_point(
+            session, official_id=ids["officials"][0], kind=ContactKind.PHONE,
+            value="+74992443025", actor_id=None,
+        )  # fmt: skip
+        _log(session, ids, "warm-up", occurred_at=None)
+    with _statements(engine) as seen, session_scope(engine) as session:
+        result = _log(
+            session, ids, "counted", occurred_at=None, contact_point_id=point,
+            outcome=Outcome.WRONG_NUMBER,
+        )  # fmt: skip
     assert result.created
     assert len(seen) <= 8, seen
 

@@ -49,4 +49,24 @@ DEFINITIONS: Final[dict[str, str]] = {
     "by weekday and hour in the official's own time zone, pulled towards the overall rate "
     f"by {PRIOR_STRENGTH} pseudo-calls so that a handful of calls cannot dominate: "
     f"(reached + {PRIOR_STRENGTH} × overall rate) ÷ (calls + {PRIOR_STRENGTH}).",
+    # Follow-through (models/insights/follow_through.py, survival.py).
+    "responses": "Responses: the latest 500 responses to the filtered attempts, newest "
+    "first, each with its commitment's state today: kept, not kept, or pending.",
+    "kept": "A commitment is kept when the office answered again on substance (a later "
+    "response to any attempt to that official in that campaign) on or before the "
+    "commitment date (UTC day); not kept once the date has passed without one; pending "
+    "before. Our own calls do not keep an office's promise.",
+    "coverage": "Coverage: per campaign, its targets (not archived) and how many had an "
+    "attempt in that campaign this week (Monday 00:00 UTC to now); the date filter does "
+    "not apply.",
+    "quiet_officials": "Not contacted for 14 days: targets of the filtered campaigns with no "
+    "attempt in any campaign for the last 14 days (today included), never contacted first.",
+    "funnel": "Funnel: of the filtered attempts, those that reached a person (reached or "
+    "refused), those with a response (live or later, so it can exceed reached: a fax can "
+    "be answered by letter), those with a commitment that was kept.",
+    "time_to_first_response_curve": "Time to first response per channel (Kaplan–Meier): per "
+    "official, from the first attempt on the channel to the first response to one; an "
+    "official not answered yet counts as waiting until today ends (censored). Share "
+    "answered within N whole days = 1 − Π(1 − answered ÷ still waiting) over the days up "
+    "to N.",
 }

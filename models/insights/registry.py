@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from models.filters import Filters
-from models.insights import figures
+from models.insights import figures, follow_through, survival
 from models.insights.definitions import DEFINITIONS
 
 
@@ -91,4 +91,29 @@ FIGURES: tuple[Figure, ...] = (
     PER_OFFICIAL,
     OUTCOME_MIX,
     BEST_TIME_TO_CALL,
+)
+
+# Follow-through (issue 11): drawn by the Insights page in their own block, as tables
+# with counts; they read the raw tables, whatever day it is (``today`` dates "this week",
+# "14 days" and "pending").
+RESPONSES = Figure("responses", follow_through.responses, tuple(follow_through.RESPONSE_COLUMNS))
+COVERAGE = Figure("coverage", follow_through.coverage, tuple(follow_through.COVERAGE_COLUMNS))
+QUIET_OFFICIALS = Figure(
+    "quiet_officials", follow_through.quiet_officials, tuple(follow_through.QUIET_COLUMNS)
+)
+FUNNEL = Figure(
+    "funnel", follow_through.funnel, tuple(follow_through.FUNNEL_COLUMNS), notes=("kept",)
+)
+TIME_TO_FIRST_RESPONSE_CURVE = Figure(
+    "time_to_first_response_curve",
+    survival.time_to_first_response,
+    tuple(survival.SURVIVAL_COLUMNS),
+)
+
+FOLLOW_THROUGH: tuple[Figure, ...] = (
+    RESPONSES,
+    COVERAGE,
+    QUIET_OFFICIALS,
+    FUNNEL,
+    TIME_TO_FIRST_RESPONSE_CURVE,
 )

@@ -29,12 +29,27 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from models import backup, exports, history, insights, queries, queue
+from models import (
+    backup,
+    cadence_rules,
+    exports,
+    freshness,
+    guard,
+    history,
+    insights,
+    queries,
+    queue,
+    timeline,
+)
+from models.cadence_rules import CadenceRules
 from models.db import DEFAULT_RETRIES, database_url, make_engine, migrate, run_write, session_scope
 from models.filters import Filters
+from models.freshness import SuspectPoint
+from models.guard import ContactToday
 from models.history import PastAttempt
 from models.insights import Summary
 from models.queries import CampaignView, OfficialCard, Option
+from models.timeline import TimelineEvent
 
 T = TypeVar("T")
 
@@ -233,6 +248,17 @@ def coordinator_options() -> list[Option]:
 
 
 @_cached
+def _cadence_rules(url: str, campaign_id: int) -> CadenceRules | None:
+    with _reading(url) as session:
+        return cadence_rules.cadence_rules(session, campaign_id)
+
+
+def cadence_rules_of(campaign_id: int) -> CadenceRules | None:
+    """The campaign's business days per outcome class and its daily limit."""
+    return _cadence_rules(database_url(), campaign_id)
+
+
+@_cached
 def _official_card(url: str, official_id: int) -> OfficialCard | None:
     with _reading(url) as session:
         return queries.official_card(session, official_id)
@@ -240,6 +266,22 @@ def _official_card(url: str, official_id: int) -> OfficialCard | None:
 
 def official_card(official_id: int) -> OfficialCard | None:
     return _official_card(database_url(), official_id)
+
+
+@_cached
+def _suspect_points(url: str) -> list[SuspectPoint]:
+    with _reading(url) as session:
+        return freshness.suspect_points(session)
+
+
+def suspect_points() -> list[SuspectPoint]:
+    """Contact points with two or more failed attempts in a row (models.freshness)."""
+    return _suspect_points(database_url())
+
+
+# Logging an attempt moves its contact point's freshness (models.freshness), which the
+# card and the suspect list show: activity writes forget them too.
+_READS[ACTIVITY].extend([_official_card, _suspect_points])
 
 
 @_cached
@@ -261,6 +303,29 @@ def _attempt_history(url: str, official_id: int, campaign_id: int | None) -> lis
 def attempt_history(official_id: int, campaign_id: int | None = None) -> list[PastAttempt]:
     """The latest attempts to an official (in one campaign, or in all), notes included."""
     return _attempt_history(database_url(), official_id, campaign_id)
+
+
+@_activity
+def _contacts_today(url: str, official_id: int, minute: datetime) -> list[ContactToday]:
+    with _reading(url) as session:
+        return guard.contacts_today(session, official_id=official_id, now_utc=minute)
+
+
+def contacts_today(official_id: int, now_utc: datetime) -> list[ContactToday]:
+    """Attempts to the official on their local day, any campaign (models.guard)."""
+    minute = now_utc.replace(second=0, microsecond=0)
+    return _contacts_today(database_url(), official_id, minute)
+
+
+@_activity
+def _official_timeline(url: str, official_id: int) -> list[TimelineEvent]:
+    with _reading(url) as session:
+        return timeline.official_timeline(session, official_id)
+
+
+def official_timeline(official_id: int) -> list[TimelineEvent]:
+    """Every attempt, response and follow-up of one official, newest first."""
+    return _official_timeline(database_url(), official_id)
 
 
 @_activity

@@ -115,7 +115,8 @@ def confirmation(
         ids = ", ".join(f"#{i}" for i in result.completed_follow_up_ids)
         text += f" Completed follow-up {ids}."
     if result.follow_up_id is not None and entry.follow_up_on is not None:
-        text += f" Follow-up #{result.follow_up_id} due {entry.follow_up_on.isoformat()}."
+        at = "" if entry.call_back_at is None else f" at {entry.call_back_at:%H:%M} their time"
+        text += f" Follow-up #{result.follow_up_id} due {entry.follow_up_on.isoformat()}{at}."
     else:
         text += " No follow-up."
     if entry.responded and entry.stance is not None:

@@ -43,7 +43,18 @@ def contact_markdown(contact: ContactView) -> str:
         parts.append(md_escape(contact.label))
     if contact.is_primary:
         parts.append("_primary_")
+    parts.extend(md_escape(p) for p in freshness_notes(contact))
     return " · ".join(parts)
+
+
+def freshness_notes(contact: ContactView) -> list[str]:
+    """``suspect: 2 failed attempts in a row`` and ``verified 2026-03-04``, as they apply."""
+    notes = []
+    if contact.suspect:
+        notes.append(f"⚠ suspect: {contact.failures_in_a_row} failed attempts in a row")
+    if contact.verified_at is not None:
+        notes.append(f"verified {contact.verified_at:%Y-%m-%d}")
+    return notes
 
 
 def contact_option(contact: ContactView) -> str:
@@ -51,7 +62,8 @@ def contact_option(contact: ContactView) -> str:
     value = contact.value
     if contact.kind in (ContactKind.PHONE, ContactKind.FAX):
         value = format_international(value)
-    return " · ".join(p for p in (str(contact.kind), value, contact.label) if p)
+    suspect = "⚠ suspect" if contact.suspect else ""
+    return " · ".join(p for p in (str(contact.kind), value, contact.label, suspect) if p)
 
 
 def office_line(card: OfficialCard, now_utc: datetime) -> str:
