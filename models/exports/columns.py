@@ -1,0 +1,32 @@
+"""The documented column lists of the exports (README.md, "CSV schema")."""
+
+from __future__ import annotations
+
+ATTEMPT_COLUMNS: tuple[str, ...] = (
+    "attempt_id",
+    "occurred_at_utc",
+    "campaign",
+    "official",
+    "organization",
+    "channel",
+    "contact",
+    "outcome",
+    "outcome_class",
+    "responded",
+    "responded_at_utc",
+    "coordinator",
+    "duration_s",
+    "follow_up_on",
+    "notes",
+)
+OFFICIAL_COLUMNS: tuple[str, ...] = (
+    "official",
+    "title",
+    "organization",
+    "timezone",
+    "kind",
+    "value",
+    "label",
+    "country",
+    "archived",
+)
