@@ -17,12 +17,12 @@ did not change. Other processes' writes show up within :data:`TTL_S`.
 
 from __future__ import annotations
 
-import io
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -355,18 +355,64 @@ def summary(filters: Filters) -> Summary:
     return _summary(database_url(), filters, _STAMPS.of(filters))
 
 
-def attempts_csv(filters: Filters, *, excel: bool, actor_id: int) -> Callable[[], bytes]:
-    """A function that builds the attempts CSV when called (on the download click).
+@_cached
+def _export_labels(url: str, filters: Filters) -> exports.Labels:
+    with _reading(url) as session:
+        return exports.labels_for(session, filters)
 
-    It runs on a thread of its own, outside the page's run, so it gets the engine now
-    and opens its own sessions then: a permission check, a read-only session for the
-    file, and a short write that audits the export.
+
+def export_labels(filters: Filters) -> exports.Labels:
+    """The names of the campaigns, officials and coordinators the filters select."""
+    return _export_labels(database_url(), filters)
+
+
+def _deferred(write: Callable[[Engine, BinaryIO], object]) -> Callable[[], BinaryIO]:
+    """A function that writes an export into a temporary file when called (on the
+    download click) and hands over that file, rewound, for Streamlit to send.
+
+    It runs on a thread of its own, outside the page's run, so it gets the engine now;
+    the export opens its own sessions then (check, read, audit). The file has no name
+    on disk and is gone once closed.
     """
     bound = engine()
 
-    def build() -> bytes:
-        buffer = io.StringIO(newline="")
-        exports.export_attempts(bound, buffer, filters, actor_id=actor_id, excel=excel)
-        return buffer.getvalue().encode("utf-8")
+    def build() -> BinaryIO:
+        file = tempfile.TemporaryFile()  # noqa: SIM115 (handed over open)
+        try:
+            write(bound, file)
+        except BaseException:
+            file.close()
+            raise
+        file.seek(0)
+        return file
 
     return build
+
+
+def attempts_csv(filters: Filters, *, excel: bool, actor_id: int) -> Callable[[], BinaryIO]:
+    """The audited attempts export, built on the download click."""
+    return _deferred(
+        lambda bound, out: exports.export_attempts(
+            bound, out, filters, actor_id=actor_id, excel=excel
+        )
+    )
+
+
+def officials_csv(*, excel: bool, actor_id: int, campaign_id: int | None) -> Callable[[], BinaryIO]:
+    """The audited officials export (one campaign's targets, or the whole directory)."""
+    return _deferred(
+        lambda bound, out: exports.export_officials(
+            bound, out, actor_id=actor_id, excel=excel, campaign_id=campaign_id
+        )
+    )
+
+
+def summary_csv(
+    kind: exports.SummaryKind, filters: Filters, *, actor_id: int, today: date
+) -> Callable[[], BinaryIO]:
+    """The audited summary export ``kind`` over ``filters``."""
+    return _deferred(
+        lambda bound, out: exports.export_summary(
+            bound, out, kind, filters, actor_id=actor_id, today=today
+        )
+    )
