@@ -36,6 +36,7 @@ from models.exports.naming import (
     file_name,
     labels_for,
     officials_file_name,
+    slug,
 )
 from models.exports.officials import write_officials
 from models.exports.summary import SUMMARY_COLUMNS, SummaryKind, write_summary
@@ -100,6 +101,6 @@ __all__ = [
     "HashingSink", "Labels", "SummaryKind", "Written", "attempts_csv_bytes", "attempts_export",
     "check_export", "cli_command", "csv_line", "describe", "describe_filters", "export_attempts",
     "export_officials", "export_summary", "file_name", "labels_for", "neutralise",
-    "officials_csv_bytes", "officials_file_name", "quote", "record_export", "unneutralise",
+    "officials_csv_bytes", "officials_file_name", "quote", "record_export", "slug", "unneutralise",
     "write_attempts_csv", "write_officials_csv", "write_summary",
 ]  # fmt: skip
