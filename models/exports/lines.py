@@ -18,7 +18,6 @@ looking at LF bytes alone, and the rare escapes are undone on the way out.
 from __future__ import annotations
 
 import re
-from functools import reduce
 from typing import Any, BinaryIO
 
 from sqlalchemy import (
@@ -84,7 +83,11 @@ class _Sql:
         return func.coalesce(text, "")
 
     def cell(self, x: Any) -> Text:
-        """A free-text cell neutralised and quoted, as ``quote(neutralise(x))``."""
+        """A free-text cell neutralised and quoted, as ``quote(neutralise(x))``.
+
+        The common case (not starting like a formula or a quote) costs one substr and
+        one pattern match; the full rule is spelled out only for the rare rest.
+        """
         x = type_coerce(x, String)
         rest = func.ltrim(x, "'")
         formula = and_(
@@ -92,9 +95,15 @@ class _Sql:
             not_(self.is_e164(rest)),
         )
         risky = func.substr(x, 1, 1).in_([self.lit(c) for c in FORMULA_START + "'"])
-        safe = case((and_(risky, formula), "'" + x), else_=x)
-        quoted = '"' + func.replace(safe, '"', '""') + '"'
-        return case((self.needs_quotes(safe), quoted), else_=safe)
+        safe = case((formula, "'" + x), else_=x)
+        return case(
+            (risky, self.quoted(safe)),
+            (self.needs_quotes(x), '"' + func.replace(x, '"', '""') + '"'),
+            else_=x,
+        )
+
+    def quoted(self, x: Text) -> Text:
+        return case((self.needs_quotes(x), '"' + func.replace(x, '"', '""') + '"'), else_=x)
 
 
 def line_select(filters: Filters, *, postgresql: bool, excel: bool) -> Select[*tuple[Any, ...]]:
@@ -125,9 +134,12 @@ def line_select(filters: Filters, *, postgresql: bool, excel: bool) -> Select[*t
         users.c.name, func.coalesce(cast(Attempt.duration_s, String), ""),
         sql.day(follow_up.c.d), sql.cell(Attempt.notes),
     ]  # fmt: skip
-    line: Text = reduce(lambda a, b: a + "," + b, cells[1:], type_coerce(cells[0], String))
-    if not postgresql:  # COPY ends each row itself
-        line = line + terminator(excel)
+    line: Text
+    if postgresql:  # COPY ends each row itself
+        line = func.concat_ws(",", *cells)
+    else:  # one printf builds the line in one allocation; || would copy it 28 times
+        pattern = ",".join(["%s"] * len(cells)) + terminator(excel)
+        line = func.printf(pattern, *cells)
     stmt = (
         select(type_coerce(line, String).label("line"))
         .select_from(Attempt)
@@ -151,7 +163,10 @@ def write_lines(session: Session, out: BinaryIO, filters: Filters, *, excel: boo
     if session.get_bind().dialect.name == "postgresql":
         return _copy_out(session, out, filters, excel=excel)
     stmt = line_select(filters, postgresql=False, excel=excel)
-    result = session.execute(stmt.execution_options(yield_per=STREAM_ROWS)).scalars()
+    # Core, not the ORM's execute: the rows are plain strings, and the ORM's per-row
+    # bookkeeping cost a third of the time.
+    connection = session.connection()
+    result = connection.execute(stmt.execution_options(yield_per=STREAM_ROWS)).scalars()
     rows = 0
     for part in result.partitions():
         out.write("".join(part).encode())
