@@ -16,7 +16,7 @@ from models.exports import (
     file_name,
     officials_file_name,
 )
-from pages.ui import cache
+from pages.ui import cache, downloads
 from pages.ui.filters import current_filters, today_utc
 from pages.ui.guard import guard
 
@@ -37,7 +37,7 @@ with exports_tab:
     plain, excel = st.columns(2)
     plain.download_button(
         "Download attempts CSV",
-        data=cache.attempts_csv(filters, excel=False, actor_id=user.id),
+        data=downloads.attempts_csv(filters, excel=False, actor_id=user.id),
         file_name=file_name("attempts", filters, labels),
         mime="text/csv",
         on_click="ignore",
@@ -45,7 +45,7 @@ with exports_tab:
     )
     excel.download_button(
         "Download attempts CSV for Excel",
-        data=cache.attempts_csv(filters, excel=True, actor_id=user.id),
+        data=downloads.attempts_csv(filters, excel=True, actor_id=user.id),
         file_name=file_name("attempts", filters, labels, excel=True),
         mime="text/csv",
         on_click="ignore",
@@ -75,7 +75,7 @@ with exports_tab:
     ):
         column.download_button(
             label,
-            data=cache.summary_csv(kind, filters, actor_id=user.id, today=today),
+            data=downloads.summary_csv(kind, filters, actor_id=user.id, today=today),
             file_name=file_name(f"summary-by-{kind.value}", filters, labels),
             mime="text/csv",
             on_click="ignore",
@@ -87,7 +87,7 @@ with exports_tab:
     st.text(f"One row per contact point of {scope}, phones and faxes in E.164.")
     st.download_button(
         "Download officials CSV",
-        data=cache.officials_csv(excel=False, actor_id=user.id, campaign_id=campaign_id),
+        data=downloads.officials_csv(excel=False, actor_id=user.id, campaign_id=campaign_id),
         file_name=officials_file_name(labels.campaigns[0] if campaign_id else None),
         mime="text/csv",
         on_click="ignore",

@@ -15,7 +15,7 @@ from models.exports import ATTEMPT_COLUMNS
 from models.filters import Filters
 from models.tables import AuditEvent, ContactPoint, FollowUp, Official
 from models.vocab import Channel, ContactKind, FollowUpStatus, Outcome, Role, Stance
-from pages.ui import cache, state
+from pages.ui import downloads, state
 from pages.ui.filters import DEFAULT_WEEKS, today_utc
 from pages.ui.nav import PAGES, PageSpec, page
 from tests.apptest_helpers import (
@@ -343,9 +343,9 @@ def test_download_data_is_built_on_demand_with_the_filters(db: Engine) -> None:
 
     coordinator = ensure_account(Role.COORDINATOR)
 
-    with cache.attempts_csv(fax_only, excel=False, actor_id=coordinator)() as file:
+    with downloads.attempts_csv(fax_only, excel=False, actor_id=coordinator)() as file:
         plain = file.read().decode("utf-8")
-    with cache.attempts_csv(fax_only, excel=True, actor_id=coordinator)() as file:
+    with downloads.attempts_csv(fax_only, excel=True, actor_id=coordinator)() as file:
         excel = file.read().decode("utf-8")
 
     lines = plain.splitlines()

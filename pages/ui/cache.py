@@ -17,12 +17,11 @@ did not change. Other processes' writes show up within :data:`TTL_S`.
 
 from __future__ import annotations
 
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -364,55 +363,3 @@ def _export_labels(url: str, filters: Filters) -> exports.Labels:
 def export_labels(filters: Filters) -> exports.Labels:
     """The names of the campaigns, officials and coordinators the filters select."""
     return _export_labels(database_url(), filters)
-
-
-def _deferred(write: Callable[[Engine, BinaryIO], object]) -> Callable[[], BinaryIO]:
-    """A function that writes an export into a temporary file when called (on the
-    download click) and hands over that file, rewound, for Streamlit to send.
-
-    It runs on a thread of its own, outside the page's run, so it gets the engine now;
-    the export opens its own sessions then (check, read, audit). The file has no name
-    on disk and is gone once closed.
-    """
-    bound = engine()
-
-    def build() -> BinaryIO:
-        file = tempfile.TemporaryFile()  # noqa: SIM115 (handed over open)
-        try:
-            write(bound, file)
-        except BaseException:
-            file.close()
-            raise
-        file.seek(0)
-        return file
-
-    return build
-
-
-def attempts_csv(filters: Filters, *, excel: bool, actor_id: int) -> Callable[[], BinaryIO]:
-    """The audited attempts export, built on the download click."""
-    return _deferred(
-        lambda bound, out: exports.export_attempts(
-            bound, out, filters, actor_id=actor_id, excel=excel
-        )
-    )
-
-
-def officials_csv(*, excel: bool, actor_id: int, campaign_id: int | None) -> Callable[[], BinaryIO]:
-    """The audited officials export (one campaign's targets, or the whole directory)."""
-    return _deferred(
-        lambda bound, out: exports.export_officials(
-            bound, out, actor_id=actor_id, excel=excel, campaign_id=campaign_id
-        )
-    )
-
-
-def summary_csv(
-    kind: exports.SummaryKind, filters: Filters, *, actor_id: int, today: date
-) -> Callable[[], BinaryIO]:
-    """The audited summary export ``kind`` over ``filters``."""
-    return _deferred(
-        lambda bound, out: exports.export_summary(
-            bound, out, kind, filters, actor_id=actor_id, today=today
-        )
-    )
