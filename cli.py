@@ -10,22 +10,19 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import re
 import sys
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import date
-from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from cli_backup import add_backup_commands
-from cli_campaigns import add_campaign_commands, campaign_id_named
+from cli_campaigns import add_campaign_commands
+from cli_exports import add_export_commands
 from models.accounts import (
     change_role,
     create_account,
@@ -36,8 +33,6 @@ from models.accounts import (
 )
 from models.db import is_sqlite, make_engine, migrate, session_scope
 from models.demo import make_demo, remove_demo
-from models.exports import export_attempts, export_officials
-from models.filters import Filters
 from models.permissions import PermissionDenied
 from models.seed import seed
 from models.text import InvalidInput
@@ -103,21 +98,7 @@ def build_parser() -> Parser:
     demo.add_argument("--weeks", type=positive, default=None, metavar="W", help="default 104")
     demo.set_defaults(handler=run_demo)
 
-    export = commands.add_parser("export", help="write a CSV report")
-    what = export.add_subparsers(dest="what", required=True, metavar="WHAT")
-    attempts = what.add_parser("attempts", help="one row per attempt (README: CSV schema)")
-    attempts.add_argument("--campaign", metavar="NAME", help="exact campaign name")
-    attempts.add_argument("--from", dest="date_from", type=iso_day, metavar="YYYY-MM-DD")
-    attempts.add_argument("--to", dest="date_to", type=iso_day, metavar="YYYY-MM-DD")
-    officials = what.add_parser("officials", help="one row per contact point")
-    officials.add_argument(
-        "--campaign", metavar="NAME", help="only this campaign's targets (any case)"
-    )
-    for sub, handler in ((attempts, run_export_attempts), (officials, run_export_officials)):
-        sub.add_argument("--out", required=True, metavar="FILE", help="a file, or - for stdout")
-        sub.add_argument("--excel", action="store_true", help="UTF-8 with BOM and CRLF lines")
-        sub.set_defaults(handler=handler)
-
+    add_export_commands(commands, iso_day)
     add_user_commands(commands)
     add_campaign_commands(commands)
     add_backup_commands(commands)
@@ -291,64 +272,6 @@ def _progress() -> Callable[[int, int], None]:
             print(f"  {done:,} of {total:,} attempts ({done * 100 // total}%)", file=sys.stderr)
 
     return report
-
-
-def run_export_attempts(args: argparse.Namespace, engine: Engine) -> int:
-    if args.date_from and args.date_to and args.date_from > args.date_to:
-        raise InvalidInput(f"--from {args.date_from} is after --to {args.date_to}")
-    with session_scope(engine, write=False) as session:
-        campaign_ids: tuple[int, ...] = ()
-        if args.campaign is not None:
-            campaign_ids = (campaign_id_named(session, args.campaign),)
-    filters = Filters(date_from=args.date_from, date_to=args.date_to, campaign_ids=campaign_ids)
-    with atomic_output(args.out) as out:
-        rows = export_attempts(engine, out, filters, actor_id=None, excel=args.excel)
-    print(f"wrote {rows:,} attempt row(s) to {args.out}", file=sys.stderr)
-    return 0
-
-
-def run_export_officials(args: argparse.Namespace, engine: Engine) -> int:
-    campaign_id = None
-    if args.campaign is not None:
-        with session_scope(engine, write=False) as session:
-            campaign_id = campaign_id_named(session, args.campaign)
-    with atomic_output(args.out) as out:
-        rows = export_officials(
-            engine, out, actor_id=None, excel=args.excel, campaign_id=campaign_id
-        )
-    print(f"wrote {rows:,} contact point row(s) to {args.out}", file=sys.stderr)
-    return 0
-
-
-@contextmanager
-def atomic_output(target: str) -> Iterator[TextIO]:
-    """stdout for ``-``; else a temporary file beside ``target``, renamed onto it only
-    when the export succeeded, so a failed export leaves no half-written file."""
-    if target == "-":
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    path = Path(target)
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {target}: {exc.strerror}") from exc
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would
-        with open(fd, "w", encoding="utf-8", newline="") as out:
-            yield out
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -17,12 +17,15 @@ class InvalidInput(ValueError):
 def clean_text(value: str | None, field: str, *, max_len: int, required: bool = False) -> str:
     """NFC-normalised text without invisible controls, stripped, within ``max_len``.
 
-    NUL is refused rather than dropped: PostgreSQL cannot store it, and silently
-    changing what someone typed hides the problem.
+    Line ends are LF: CRLF and a lone CR (old Mac files, some paste buffers) become LF,
+    so a note never carries a bare CR into an export. NUL is refused rather than
+    dropped: PostgreSQL cannot store it, and silently changing what someone typed hides
+    the problem.
     """
     text = value or ""
     if "\x00" in text:
         raise InvalidInput(f"{field} contains a NUL character; remove it and try again.")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text)).strip()
     if required and not text:
         raise InvalidInput(f"{field} is required.")

@@ -1,45 +1,94 @@
-"""Reports: CSV exports of the attempts that match the sidebar's filters."""
+"""Reports: the audited CSV exports over the sidebar's filters, and (next) the imports.
+
+The page is a row of tabs: "Exports" is drawn here; the imports go in a tab of their
+own added to the same ``st.tabs`` call (pages/ui/reports_import.py draws it).
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from models.exports import ATTEMPT_COLUMNS
-from pages.ui import cache
-from pages.ui.filters import current_filters
+from models.exports import (
+    ATTEMPT_COLUMNS,
+    SummaryKind,
+    cli_command,
+    describe,
+    file_name,
+    officials_file_name,
+)
+from pages.ui import cache, downloads
+from pages.ui.filters import current_filters, today_utc
 from pages.ui.guard import guard
 
 user = guard("reports")
 st.title("Reports")
 filters = current_filters()
+labels = cache.export_labels(filters)
 matching = cache.summary(filters).attempts
+(exports_tab,) = st.tabs(["Exports"])  # the Imports tab is added to this list
 
-st.subheader("Attempts")
-st.markdown(f"**{matching:,}** attempts match the filters in the sidebar; one row per attempt.")
-plain, excel = st.columns(2)
-plain.download_button(
-    "Download attempts CSV",
-    data=cache.attempts_csv(filters, excel=False, actor_id=user.id),
-    file_name="attempts.csv",
-    mime="text/csv",
-    on_click="ignore",
-    disabled=matching == 0,
-)
-excel.download_button(
-    "Download attempts CSV for Excel",
-    data=cache.attempts_csv(filters, excel=True, actor_id=user.id),
-    file_name="attempts-excel.csv",
-    mime="text/csv",
-    on_click="ignore",
-    disabled=matching == 0,
-    help="UTF-8 with a byte-order mark, which Excel needs to show non-Latin text.",
-)
-st.caption(
-    "Timestamps are ISO 8601 in UTC. Cells that a spreadsheet would run as a formula are "
-    "prefixed with an apostrophe. Columns, in order:"
-)
-st.code(", ".join(ATTEMPT_COLUMNS), language=None, wrap_lines=True)
-st.info(
-    "The file is built in the server's memory when you press a button. For very large "
-    "exports use the command line, which streams to a file: `python cli.py export attempts`."
-)
+with exports_tab:
+    st.subheader("Attempts")
+    st.text(
+        f"{matching:,} attempts match the filters in the sidebar; one row per attempt. "
+        "The download holds exactly these:"
+    )
+    st.text("\n".join(describe(filters, labels)))
+    plain, excel = st.columns(2)
+    plain.download_button(
+        "Download attempts CSV",
+        data=downloads.attempts_csv(filters, excel=False, actor_id=user.id),
+        file_name=file_name("attempts", filters, labels),
+        mime="text/csv",
+        on_click="ignore",
+        disabled=matching == 0,
+    )
+    excel.download_button(
+        "Download attempts CSV for Excel",
+        data=downloads.attempts_csv(filters, excel=True, actor_id=user.id),
+        file_name=file_name("attempts", filters, labels, excel=True),
+        mime="text/csv",
+        on_click="ignore",
+        disabled=matching == 0,
+        help="UTF-8 with a byte-order mark, which Excel needs to show non-Latin text.",
+    )
+    st.caption(
+        "Timestamps are ISO 8601 in UTC. Cells that a spreadsheet would run as a formula "
+        "are prefixed with an apostrophe. Columns, in order:"
+    )
+    st.code(", ".join(ATTEMPT_COLUMNS), language=None, wrap_lines=True)
+    st.caption("For a very large export, run this from the app's folder on the server:")
+    out = file_name("attempts", filters, labels)
+    st.code(cli_command("attempts", filters, labels, out=out), language="bash", wrap_lines=True)
+
+    st.subheader("Summaries")
+    st.text("The Insights figures for the same filters, one file each.")
+    today = today_utc()
+    for column, (kind, label) in zip(
+        st.columns(3),
+        (
+            (SummaryKind.OFFICIAL, "Download summary per official"),
+            (SummaryKind.WEEK, "Download summary per week"),
+            (SummaryKind.FOLLOWUPS, "Download follow-ups per week"),
+        ),
+        strict=True,
+    ):
+        column.download_button(
+            label,
+            data=downloads.summary_csv(kind, filters, actor_id=user.id, today=today),
+            file_name=file_name(f"summary-by-{kind.value}", filters, labels),
+            mime="text/csv",
+            on_click="ignore",
+        )
+
+    st.subheader("Officials")
+    campaign_id = filters.campaign_ids[0] if len(filters.campaign_ids) == 1 else None
+    scope = f"the targets of {labels.campaigns[0]}" if campaign_id else "the whole directory"
+    st.text(f"One row per contact point of {scope}, phones and faxes in E.164.")
+    st.download_button(
+        "Download officials CSV",
+        data=downloads.officials_csv(excel=False, actor_id=user.id, campaign_id=campaign_id),
+        file_name=officials_file_name(labels.campaigns[0] if campaign_id else None),
+        mime="text/csv",
+        on_click="ignore",
+    )

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from cli import atomic_output
+from cli_exports import atomic_output
 from models.demo import DEMO_CAMPAIGN_NAME, make_demo
 from models.exports import ATTEMPT_COLUMNS, OFFICIAL_COLUMNS
 from models.filters import start_of_day
@@ -190,12 +190,12 @@ def test_a_failed_export_leaves_the_old_file_alone(tmp_path: Path) -> None:
     target.parent.mkdir()
     target.write_text("the last good report\n", encoding="utf-8")
     with pytest.raises(RuntimeError), atomic_output(str(target)) as out:
-        out.write("half a row")
+        out.write(b"half a row")
         raise RuntimeError("the database went away")
     assert target.read_text(encoding="utf-8") == "the last good report\n"
     assert list(target.parent.iterdir()) == [target]
     with atomic_output(str(target)) as out:
-        out.write("a new report\n")
+        out.write(b"a new report\n")
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask

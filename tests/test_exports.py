@@ -309,4 +309,6 @@ def test_officials_export_of_the_seed(session: Session) -> None:
         "phone",
         "+74992443025",
         "Office",
+        "RU",
+        "false",
     ]

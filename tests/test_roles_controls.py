@@ -84,10 +84,15 @@ def test_log_outreach_offers_the_log_form(kind: str) -> None:
 @pytest.mark.parametrize("kind", ["coordinator", "admin"])
 @pytest.mark.usefixtures("world")
 def test_reports_offers_the_downloads_to_those_who_may_export(kind: str) -> None:
-    """Coordinators and admins get both CSV downloads."""
+    """Coordinators and admins get every CSV download: attempts (plain and Excel), the
+    three summaries and the officials."""
     at = open_app("reports", ROLE_OF[kind])
 
     assert [b.label for b in at.download_button] == [
         "Download attempts CSV",
         "Download attempts CSV for Excel",
+        "Download summary per official",
+        "Download summary per week",
+        "Download follow-ups per week",
+        "Download officials CSV",
     ]

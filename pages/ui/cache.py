@@ -17,7 +17,6 @@ did not change. Other processes' writes show up within :data:`TTL_S`.
 
 from __future__ import annotations
 
-import io
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -436,27 +435,21 @@ def summary(filters: Filters) -> Summary:
     return _summary(database_url(), filters, _STAMPS.of(filters))
 
 
-def attempts_csv(filters: Filters, *, excel: bool, actor_id: int) -> Callable[[], bytes]:
-    """A function that builds the attempts CSV when called (on the download click).
+@_cached
+def _export_labels(url: str, filters: Filters) -> exports.Labels:
+    with _reading(url) as session:
+        return exports.labels_for(session, filters)
 
-    It runs on a thread of its own, outside the page's run, so it gets the engine now
-    and opens its own sessions then: a permission check, a read-only session for the
-    file, and a short write that audits the export.
-    """
-    bound = engine()
 
-    def build() -> bytes:
-        buffer = io.StringIO(newline="")
-        exports.export_attempts(bound, buffer, filters, actor_id=actor_id, excel=excel)
-        return buffer.getvalue().encode("utf-8")
-
-    return build
+def export_labels(filters: Filters) -> exports.Labels:
+    """The names of the campaigns, officials and coordinators the filters select."""
+    return _export_labels(database_url(), filters)
 
 
 def backup_download(actor_id: int) -> Callable[[], bytes]:
     """A function that builds a whole-database backup when called (on the download click).
 
-    Like :func:`attempts_csv` it runs on a thread of its own, so it takes the engine now.
+    It runs on a thread of its own, outside the page's run, so it takes the engine now.
     """
     bound = engine()
     return lambda: backup.backup_bytes(bound, actor_id=actor_id)

@@ -1,0 +1,67 @@
+"""The Reports page's downloads: each a function that writes an audited export into a
+temporary file when the button is pressed, and hands that file over to Streamlit."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from typing import BinaryIO
+
+from sqlalchemy import Engine
+
+from models import exports
+from models.filters import Filters
+from pages.ui import cache
+
+
+def _deferred(write: Callable[[Engine, BinaryIO], object]) -> Callable[[], BinaryIO]:
+    """A function that writes an export into a temporary file when called (on the
+    download click) and hands over that file, rewound, for Streamlit to send.
+
+    It runs on a thread of its own, outside the page's run, so it gets the engine now;
+    the export opens its own sessions then (check, read, audit). The file has no name
+    on disk and is gone once closed.
+    """
+    bound = cache.engine()
+
+    def build() -> BinaryIO:
+        file = tempfile.TemporaryFile()  # noqa: SIM115 (handed over open)
+        try:
+            write(bound, file)
+        except BaseException:
+            file.close()
+            raise
+        file.seek(0)
+        return file
+
+    return build
+
+
+def attempts_csv(filters: Filters, *, excel: bool, actor_id: int) -> Callable[[], BinaryIO]:
+    """The audited attempts export, built on the download click."""
+    return _deferred(
+        lambda bound, out: exports.export_attempts(
+            bound, out, filters, actor_id=actor_id, excel=excel
+        )
+    )
+
+
+def officials_csv(*, excel: bool, actor_id: int, campaign_id: int | None) -> Callable[[], BinaryIO]:
+    """The audited officials export (one campaign's targets, or the whole directory)."""
+    return _deferred(
+        lambda bound, out: exports.export_officials(
+            bound, out, actor_id=actor_id, excel=excel, campaign_id=campaign_id
+        )
+    )
+
+
+def summary_csv(
+    kind: exports.SummaryKind, filters: Filters, *, actor_id: int, today: date
+) -> Callable[[], BinaryIO]:
+    """The audited summary export ``kind`` over ``filters``."""
+    return _deferred(
+        lambda bound, out: exports.export_summary(
+            bound, out, kind, filters, actor_id=actor_id, today=today
+        )
+    )
