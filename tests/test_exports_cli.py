@@ -25,7 +25,8 @@ history = test_exports.history  # the hand-built history, as a fixture of this m
 
 HEADER = (
     "attempt_id,occurred_at_utc,campaign,official,organization,channel,contact,outcome,"
-    "outcome_class,responded,responded_at_utc,coordinator,duration_s,follow_up_on,notes"
+    "outcome_class,responded,responded_at_utc,coordinator,duration_s,follow_up_on,notes,"
+    "stance,response_summary"
 )
 
 

@@ -127,7 +127,9 @@ def test_cr_note_is_one_quoted_record_in_both_variants(session: Session, hostile
     for excel in (False, True):
         data = attempts_csv_bytes(session, Filters(), excel=excel)
         assert (
-            b",\"call back later\r-2+3+cmd|' /C calc'!A0\"" + (b"\r\n" if excel else b"\n") in data
+            # the note, then the empty stance and summary, then the end of the record
+            b",\"call back later\r-2+3+cmd|' /C calc'!A0\",," + (b"\r\n" if excel else b"\n")
+            in data
         )
 
 

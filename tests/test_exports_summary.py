@@ -53,11 +53,12 @@ def test_per_week_is_the_response_cohort_figure(session: Session) -> None:
 @pytest.mark.usefixtures("rebuilt")
 def test_follow_ups_per_week_on_a_given_day(session: Session) -> None:
     """a1's follow-up (due 5 March) was done on time by a2; a2's next call (10th) is open
-    and overdue on the 12th; its commitment (20th) is open and not yet due."""
+    and overdue on the 12th; its commitment (Friday the 20th) is followed up on the first
+    business day after it, Monday the 23rd: open and not yet due."""
     assert summary(session, SummaryKind.FOLLOWUPS) == [
         ["2026-03-02", "1", "1", "0", "0", "0"],
         ["2026-03-09", "1", "0", "0", "1", "0"],
-        ["2026-03-16", "1", "0", "0", "0", "1"],
+        ["2026-03-23", "1", "0", "0", "0", "1"],
     ]
 
 
