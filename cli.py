@@ -25,6 +25,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from cli_campaigns import add_campaign_commands, campaign_id_named
+from cli_import import add_import_commands
 from models.accounts import (
     change_role,
     create_account,
@@ -119,6 +120,7 @@ def build_parser() -> Parser:
 
     add_user_commands(commands)
     add_campaign_commands(commands)
+    add_import_commands(commands)
     return parser
 
 
