@@ -20,7 +20,7 @@ brings the rollups up to date. Decisions:
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -97,7 +97,10 @@ def _line_number(problem: str) -> int:
 def _plan(
     session: Session, entries: list[AttemptEntry], resolver: Resolver, problems: list[str]
 ) -> Plan:
-    plan, seen = Plan(), dict[Identity, int]()
+    """New, changed and unchanged rows. Rows with the same identity (two calls in one
+    second: the export keeps whole seconds) are matched in order, the n-th row of the file
+    with the n-th attempt, so such a file re-imports as a no-op too."""
+    plan, seen = Plan(), Counter[Identity]()
     existing = _existing(session, resolver.known_campaign_ids())
     for entry in entries:
         try:
@@ -106,15 +109,11 @@ def _plan(
             problems.append(f"line {entry.line}: {exc}")
             continue
         key: Identity = (campaign, official_id, entry.occurred_at, entry.channel.value)
-        if key in seen:
-            problems.append(f"line {entry.line}: the same attempt as line {seen[key]}")
-            continue
-        seen[key] = entry.line
-        found = existing.get(key)
-        if found is None:
+        same, seen[key] = existing.get(key, []), seen[key] + 1
+        if seen[key] > len(same):
             plan.new.append((entry, campaign, official_id))
-        elif found[1:] != (entry.outcome, entry.notes, entry.duration_s):
-            plan.updates.append((found[0], entry))
+        elif same[seen[key] - 1][1:] != (entry.outcome, entry.notes, entry.duration_s):
+            plan.updates.append((same[seen[key] - 1][0], entry))
         else:
             plan.unchanged += 1
     return plan
@@ -123,16 +122,18 @@ def _plan(
 Existing = tuple[int, Outcome, str, int | None]  # id, outcome, notes, duration
 
 
-def _existing(session: Session, campaign_ids: list[int]) -> dict[Identity, Existing]:
-    """The live attempts of these campaigns by identity: (id, outcome, notes, duration)."""
+def _existing(session: Session, campaign_ids: list[int]) -> dict[Identity, list[Existing]]:
+    """The live attempts of these campaigns by identity, in id order."""
     stmt = select(
         Attempt.campaign_id, Attempt.official_id, Attempt.occurred_at, Attempt.channel,
         Attempt.id, Attempt.outcome, Attempt.notes, Attempt.duration_s,
-    ).where(Attempt.campaign_id.in_(campaign_ids), Attempt.deleted_at.is_(None))  # fmt: skip
-    found: dict[Identity, Existing] = {}
+    ).where(Attempt.campaign_id.in_(campaign_ids), Attempt.deleted_at.is_(None)).order_by(
+        Attempt.id
+    )  # fmt: skip
+    found: dict[Identity, list[Existing]] = defaultdict(list)
     for c, o, when, channel, attempt_id, outcome, notes, duration in session.execute(stmt):
         key = (c, o, when.replace(microsecond=0), channel.value)
-        found.setdefault(key, (attempt_id, outcome, notes, duration))
+        found[key].append((attempt_id, outcome, notes, duration))
     return found
 
 

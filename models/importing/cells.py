@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -33,6 +33,7 @@ class CellProblem(ValueError):
     """What is wrong with one cell, in words a coordinator can act on."""
 
 
+@lru_cache(maxsize=8192)  # names, campaigns and contacts repeat on every row of a history
 def text_cell(value: str, what: str, *, max_len: int = 10_000) -> str:
     """The cell as stored text: a spreadsheet guard (``'=...``) undone, cleaned."""
     try:
@@ -137,11 +138,20 @@ def whole_cell(value: str, what: str) -> int | None:
 
 def vocab_cell(value: str, enum: type[E], what: str) -> E:
     """A member of ``enum`` by its value (DESIGN.md's label), any case, ``_`` for spaces."""
-    key = " ".join(value.replace("_", " ").casefold().split())
-    for member in enum:
-        if key in (member.value.casefold(), member.name.replace("_", " ").casefold()):
-            return member
-    raise CellProblem(f'{what} "{value.strip()}" is not one of: {_names(enum)}')
+    member = _vocabulary(enum).get(value) or _vocabulary(enum).get(_vocab_key(value))
+    if member is None:
+        raise CellProblem(f'{what} "{value.strip()}" is not one of: {_names(enum)}')
+    return member  # type: ignore[return-value]
+
+
+def _vocab_key(value: str) -> str:
+    return " ".join(value.replace("_", " ").casefold().split())
+
+
+@cache
+def _vocabulary(enum: type[StrEnum]) -> dict[str, StrEnum]:
+    names = {_vocab_key(m.name): m for m in enum}
+    return names | {m.value: m for m in enum} | {_vocab_key(m.value): m for m in enum}
 
 
 def _names(members: Iterable[StrEnum]) -> str:

@@ -32,6 +32,7 @@ class Resolver:
         ]  # fmt: skip
         self._to_create: dict[str, str] = {}  # name key -> the name as first written
         self.directory = Directory(session)
+        self._officials: dict[tuple[str, str], int | CellProblem] = {}
         self._default = None if default is None else self._named(default, line=None)
         self._contacts = {
             (o, v): i for i, o, v in session.execute(
@@ -69,12 +70,21 @@ class Resolver:
         )
 
     def official(self, entry: AttemptEntry) -> int:
+        key = (entry.official, entry.organization)
+        if key not in self._officials:
+            self._officials[key] = self._official(entry)
+        found = self._officials[key]
+        if isinstance(found, CellProblem):
+            raise found
+        return found
+
+    def _official(self, entry: AttemptEntry) -> int | CellProblem:
         try:
             match = self.directory.identify(entry.official, (), entry.organization)
         except MatchConflict as exc:
-            raise CellProblem(str(exc)) from None
+            return CellProblem(str(exc))
         if match is None:
-            raise CellProblem(
+            return CellProblem(
                 f'official "{entry.official}" is not in the directory (import officials first)'
             )
         return match.official_id
