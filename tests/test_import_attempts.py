@@ -176,3 +176,16 @@ def test_rollups_after_an_import_equal_a_rebuild(seeded: Session, tmp_path: Path
     rebuild(seeded)
     assert rollup_rows(seeded) == after_import
     assert after_import["attempt_rollup"], "the rollups hold the imported attempts"
+
+
+def test_two_calls_in_one_second_are_two_attempts_and_reimport_as_such(
+    seeded: Session, tmp_path: Path
+) -> None:
+    """The export keeps whole seconds: rows of one identity are matched in order."""
+    text = f"{HEADER}\n" + "Davide Casale,2026-03-04T10:00:00Z,phone,busy\n" * 2
+    first = import_attempts(seeded, file_bytes(tmp_path, text), actor_id=None)
+    again = import_attempts(seeded, file_bytes(tmp_path, text), actor_id=None)
+    assert (first.summary(), again.summary()) == (
+        "attempts: 2 new, 0 updated, 0 unchanged",
+        "attempts: 0 new, 0 updated, 2 unchanged",
+    )
