@@ -299,6 +299,11 @@ def _rows(hours: OfficeHours) -> list[OfficeRange]:
     return [OfficeRange(weekday=d, opens=o, closes=c) for d, o, c in hours.ranges()]
 
 
+def clean_contact(kind: ContactKind, value: str, region: str | None) -> tuple[str, str, str]:
+    """(stored value, raw text, extension) for a contact of ``kind``; raises InvalidInput."""
+    return _clean_contact(kind, value, region)
+
+
 def _clean_contact(kind: ContactKind, value: str, region: str | None) -> tuple[str, str, str]:
     """(stored value, raw text, extension) for a contact of ``kind``."""
     if kind in (ContactKind.PHONE, ContactKind.FAX):

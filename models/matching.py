@@ -49,11 +49,16 @@ class Match:
     detail: str  # the directory's name, or the number that matched
 
 
+class MatchConflict(ValueError):
+    """The name and the numbers of one entry point at different officials; says which."""
+
+
 class Directory:
     """The directory's names and unambiguous numbers, read once for a whole import."""
 
     def __init__(self, session: Session) -> None:
         self._by_name: dict[str, list[tuple[int, str, str]]] = {}
+        self._names: dict[int, str] = {}
         listed = select(Official.id, Official.full_name, Official.organization)
         for official_id, full_name, organization in session.execute(listed):
             self._add(official_id, full_name, organization)
@@ -76,6 +81,7 @@ class Directory:
 
     def _add(self, official_id: int, full_name: str, organization: str) -> None:
         entry = (official_id, full_name, fold_name(organization))
+        self._names[official_id] = full_name
         self._by_name.setdefault(fold_name(full_name), []).append(entry)
 
     def match(
@@ -98,6 +104,41 @@ class Directory:
             if owner is not None and (not namesakes or owner in namesakes):
                 return Match(owner, "number", number)
         return None
+
+    def identify(
+        self, full_name: str, numbers: Iterable[str] = (), organization: str = ""
+    ) -> Match | None:
+        """Like :meth:`match`, but strict: raises :class:`MatchConflict` when the name is one
+        official's and a number only another's, when the numbers belong to several
+        officials, or when the name is several officials' and nothing says which."""
+        named = self._by_name.get(fold_name(full_name), [])
+        same_office = [n for n in named if organization and n[2] == fold_name(organization)]
+        chosen = named if len(named) == 1 else same_office
+        owners = {self._by_number[n]: n for n in numbers if n in self._by_number}
+        if len(chosen) == 1:
+            official_id, name, _ = chosen[0]
+            others = [(o, n) for o, n in owners.items() if o != official_id]
+            if others:
+                owner, number = others[0]
+                raise MatchConflict(
+                    f'"{full_name}" is {name} by name, but {number} is the number of '
+                    f"{self._names[owner]} only"
+                )
+            return Match(official_id, "name", name)
+        if named and not owners:
+            raise MatchConflict(
+                f'"{full_name}" is the name of {len(named)} officials; give the organisation'
+            )
+        if len(owners) > 1:
+            listed = " and ".join(f"{n} is {self._names[o]}'s" for o, n in owners.items())
+            raise MatchConflict(f"the numbers belong to different officials: {listed}")
+        if owners:
+            owner, number = next(iter(owners.items()))
+            return Match(owner, "number", number)
+        return None
+
+    def name_of(self, official_id: int) -> str:
+        return self._names[official_id]
 
     def remember(
         self, official_id: int, full_name: str, numbers: Iterable[str], organization: str = ""

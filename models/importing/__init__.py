@@ -1,0 +1,1 @@
+"""Imports: officials' lists and past attempts from CSV files, validated whole, all or nothing."""
