@@ -48,9 +48,9 @@ def build_source(attempts: int) -> tuple[bytes, bytes]:
         seed(session)
     make_demo(engine, attempts=attempts, seed=1, weeks=104)
     officials, history = OUT / "import_officials.csv", OUT / "import_attempts.csv"
-    with officials.open("w", encoding="utf-8", newline="") as out:
+    with officials.open("wb") as out:
         export_officials(engine, out, actor_id=None)
-    with history.open("w", encoding="utf-8", newline="") as out:
+    with history.open("wb") as out:
         export_attempts(engine, out, Filters(), actor_id=None)
     engine.dispose()
     return officials.read_bytes(), history.read_bytes()
