@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select
-from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import QueryableAttribute, Session
 
-from models.tables import Attempt
+from models.tables import Attempt, Campaign
 from models.vocab import Channel
 
 Stmt = TypeVar("Stmt", bound=Select[*tuple[Any, ...]])
@@ -90,3 +90,22 @@ class Filters:
 
 def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=UTC)
+
+
+def real_campaign_ids(session: Session) -> tuple[int, ...]:
+    """The campaigns that are not demo ones, if any of them has a live attempt; else ().
+
+    What the shared filters start from when a link names no campaign: once real work is
+    logged, the synthetic demo history no longer drowns it; before that, the demo is
+    all there is to see.
+    """
+    real = Campaign.is_demo.is_(False)
+    logged = (
+        select(Attempt.id)
+        .join(Campaign, Campaign.id == Attempt.campaign_id)
+        .where(real, Attempt.deleted_at.is_(None))
+        .limit(1)
+    )
+    if session.execute(logged).first() is None:
+        return ()
+    return tuple(session.scalars(select(Campaign.id).where(real).order_by(Campaign.name)))

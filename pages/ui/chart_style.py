@@ -9,7 +9,7 @@ blues: delivered; greens and teal: reached; red: refused).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import altair as alt
 
@@ -36,6 +36,7 @@ CHANNEL_COLOURS: dict[Channel, str] = {
     Channel.IN_PERSON: "#8c564b",
     Channel.SOCIAL_MEDIA: "#e377c2",
 }
+TopLevel = TypeVar("TopLevel", alt.Chart, alt.LayerChart)
 # Long official names and outcome labels are shown whole (Vega cuts them at 180 px).
 NO_LIMIT = 0
 
@@ -64,6 +65,7 @@ def n_title(n: int, note: str) -> dict[str, Any]:
     return {"text": f"{n_label(n)}; {note}", "anchor": "start", "fontSize": 12}
 
 
-def whole_labels(built: Any) -> Any:
+def whole_labels(built: TopLevel) -> TopLevel:
     """``built`` (a top-level chart) with axis labels and legends shown whole."""
-    return built.configure_axis(labelLimit=NO_LIMIT).configure_legend(labelLimit=NO_LIMIT)
+    configured = built.configure_axis(labelLimit=NO_LIMIT).configure_legend(labelLimit=NO_LIMIT)
+    return cast(TopLevel, configured)
