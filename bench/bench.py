@@ -270,10 +270,12 @@ def browser_section(url: str, report: Report, scale: bool, repeats: int) -> None
 
 def scaling(args: argparse.Namespace, sizes: list[int]) -> int:
     """The page's SQL over every figure (each tab opened once) at each size, and the ratios."""
+    if os.environ.get("DATABASE_URL", "").strip():
+        sys.exit("--sizes builds one SQLite database per size in bench/out/: unset DATABASE_URL")
     print("The page's SQL, every tab opened once, uncached; medians of the bare statements:")
     medians: dict[int, dict[str, float]] = {}
     for size in sizes:
-        url = target_url(size)
+        url = f"sqlite:///{OUT / f'bench-{size}.db'}"
         os.environ["DATABASE_URL"] = url
         build(url, argparse.Namespace(**{**vars(args), "attempts": size}))
         describe(url, size)
