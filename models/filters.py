@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from models.tables import Attempt, Campaign
+from models.tables import Attempt, AttemptRollup, Campaign
 from models.vocab import Channel
 
 Stmt = TypeVar("Stmt", bound=Select[*tuple[Any, ...]])
@@ -97,15 +97,23 @@ def real_campaign_ids(session: Session) -> tuple[int, ...]:
 
     What the shared filters start from when a link names no campaign: once real work is
     logged, the synthetic demo history no longer drowns it; before that, the demo is
-    all there is to see.
+    all there is to see. Read from the all-time rows of the attempt rollup (live
+    attempts only), a primary-key range: never a walk over the attempts.
     """
-    real = Campaign.is_demo.is_(False)
+    real = tuple(session.scalars(select(Campaign.id).where(Campaign.is_demo.is_(False))))
+    if not real:
+        return ()
+    rollup = AttemptRollup
     logged = (
-        select(Attempt.id)
-        .join(Campaign, Campaign.id == Attempt.campaign_id)
-        .where(real, Attempt.deleted_at.is_(None))
+        select(rollup.campaign_id)
+        .where(
+            rollup.period_days == 0,  # all time (models.insights.counting.ALL_TIME)
+            rollup.campaign_id.in_(real),
+            rollup.attempts > 0,
+        )
         .limit(1)
     )
     if session.execute(logged).first() is None:
         return ()
-    return tuple(session.scalars(select(Campaign.id).where(real).order_by(Campaign.name)))
+    names = select(Campaign.id).where(Campaign.id.in_(real)).order_by(Campaign.name)
+    return tuple(session.scalars(names))
