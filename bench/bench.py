@@ -5,6 +5,8 @@
     make bench BENCH_ARGS="--keep"               # reuse the database built last time
     make bench BENCH_ARGS="--keep --only queue"  # only the Follow-ups queue
     make bench DATABASE_URL=postgresql+psycopg://user@host/bench_x   # on PostgreSQL
+    make bench BENCH_ARGS="--sizes 1000000,3000000"   # the page's SQL at two sizes, and the ratio
+    make bench BENCH_ARGS="--no-browser"         # without the Chromium measurement
 
 It builds the database with ``cli.py seed`` and ``cli.py demo --attempts N --weeks 104
 --seed 1`` (on PostgreSQL the database must be called ``bench...``: it is emptied), then
@@ -32,10 +34,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 # AppTest runs without a server, and Streamlit logs a warning about that on every cache.
 os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 
+import bench_browser  # noqa: E402
 import bench_queue  # noqa: E402
-from bench_page import DASHBOARD, PageBench  # noqa: E402
+from bench_page import DASHBOARD, UP_FRONT, PageBench  # noqa: E402
 from bench_writes import export_bench, logging_bench  # noqa: E402
 from naive import naive_page  # noqa: E402
+from scratch import scratch_copy  # noqa: E402
 from sqlalchemy import (  # noqa: E402
     Engine,
     make_url,
@@ -73,6 +77,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="reuse the database if it is there")
     parser.add_argument("--only", choices=("all", "queue"), default="all")
     parser.add_argument("--open-follow-ups", type=int, default=50_000, metavar="N")
+    parser.add_argument(
+        "--browser",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time the page in Chromium too (skipped, said so, where there is none)",
+    )
+    parser.add_argument(
+        "--sizes",
+        default="",
+        help="two or more sizes, e.g. 1000000,3000000: build each (SQLite), time the page's "
+        "SQL over every figure at each, print the ratios; nothing else is measured",
+    )
     return parser.parse_args()
 
 
@@ -149,6 +165,8 @@ def describe(url: str, attempts: int) -> None:
 def main() -> int:
     args = parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.sizes:
+        return scaling(args, [int(size) for size in args.sizes.split(",")])
     url = target_url(args.attempts)
     os.environ["DATABASE_URL"] = url
     build(url, args)
@@ -227,10 +245,78 @@ def main() -> int:
     for key, seconds in page.figure_times(Filters(date_from=first, date_to=today), today).items():
         report.add(f"  {key}", median_ms(seconds))
 
-    print("\nWrites and exports:")
-    logging_bench(url, report, scale)
-    export_bench(url, report, scale, OUT)
+    if args.browser:
+        browser_section(url, report, scale, args.repeats)
+
+    print("\nWrites and exports, on a scratch copy (the measured database stays as built):")
     engine.dispose()
+    page.engine.dispose()  # PostgreSQL copies a database only while nobody is connected
+    with scratch_copy(url) as scratch:
+        logging_bench(scratch, report, scale)
+        export_bench(scratch, report, scale, OUT)
+    return 0
+
+
+def browser_section(url: str, report: Report, scale: bool, repeats: int) -> None:
+    """Chromium on the page (bench/bench_browser.py), beside the AppTest figures."""
+    print("\nInsights page in Chromium (click on Insights -> tiles / every chart drawn):")
+    missing = bench_browser.available()
+    if missing:
+        print(f"  skipped: {missing}")
+        return
+    charts = UP_FRONT + 1
+    times = bench_browser.measure(url, charts=charts, repeats=min(repeats, 3))
+    for name, runs, tiles_target, charts_target in (
+        ("cold (first view after the server started)", times.cold, 0.8, 1.5),
+        ("warm (a new session)", times.warm, 0.8, 0.8),
+        ("after picking one channel", times.filtered, None, None),
+    ):
+        tiles, drawn = statistics.median(runs.tiles), statistics.median(runs.charts)
+        report.add(
+            f"  {name}",
+            f"{tiles:,.2f} s / {drawn:,.2f} s",
+            f"targets <= {tiles_target} s / <= {charts_target} s" if tiles_target else "",
+            ok=(tiles <= tiles_target and drawn <= (charts_target or 0)) if scale and tiles_target
+            else None,
+        )  # fmt: skip
+
+
+def scaling(args: argparse.Namespace, sizes: list[int]) -> int:
+    """The page's SQL over every figure (each tab opened once) at each size, and the ratios."""
+    if os.environ.get("DATABASE_URL", "").strip():
+        sys.exit("--sizes builds one SQLite database per size in bench/out/: unset DATABASE_URL")
+    print("The page's SQL, every tab opened once, uncached, its statements run bare:")
+    medians: dict[int, dict[str, float]] = {}
+    for size in sizes:
+        url = f"sqlite:///{OUT / f'bench-{size}.db'}"
+        os.environ["DATABASE_URL"] = url
+        build(url, argparse.Namespace(**{**vars(args), "attempts": size}))
+        describe(url, size)
+        page = PageBench(url, repeats=args.repeats)
+        today = datetime.now(UTC).date()
+        views = {
+            "default (12 weeks)": {
+                "from": (today - timedelta(weeks=12, days=-1)).isoformat(),
+                "to": today.isoformat(),
+            },
+            "all history": {"from": page.first_day().isoformat(), "to": today.isoformat()},
+        }
+        medians[size] = {}
+        for view, params in views.items():
+            statements = page.every_tab_statements(params)
+            runs = page.sql_time(statements)
+            # The fastest run is the least disturbed by other work on a shared machine.
+            medians[size][view] = min(runs)
+            print(f"  {size:>10,} attempts, {view:<20} best {min(runs) * 1000:7.1f} ms, "
+                  f"median {statistics.median(runs) * 1000:7.1f} ms "
+                  f"({len(statements)} statements)")  # fmt: skip
+        page.engine.dispose()
+    smallest = sizes[0]
+    for size in sizes[1:]:
+        for view in medians[size]:
+            ratio = medians[size][view] / medians[smallest][view]
+            print(f"  ratio {size:,} / {smallest:,}, {view:<20} {ratio:5.2f} x of the best runs "
+                  "(target <= 1.3 x)")  # fmt: skip
     return 0
 
 

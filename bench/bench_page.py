@@ -25,6 +25,8 @@ from models.insights import FIGURES
 from models.tables import Attempt, Campaign
 from models.vocab import Role
 from pages.ui import state
+from pages.ui.insights_figures import FIGURES as PAGE_FIGURES
+from pages.ui.insights_figures import tab_labels
 from pages.ui.nav import page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +34,7 @@ st_logger.set_log_level("error")  # AppTest runs without a server; Streamlit say
 DASHBOARD = ROOT / "dashboard.py"
 Statement = tuple[str, Any]
 VIEWER, PASSWORD = "bench viewer", "a passphrase for the benchmark only"
+UP_FRONT = sum(shown.up_front for shown in PAGE_FIGURES)
 FULL_SCANS = ("SCAN attempts", "SCAN follow_ups", "Seq Scan on attempts", "Seq Scan on follow_ups")
 
 
@@ -94,10 +97,23 @@ class PageBench:
         problems = [e.value for e in at.exception]
         if problems or not at.metric:
             raise SystemExit(f"the Insights page failed: {problems or 'no tiles'}")
-        drawn = len(list(at.get("vega_lite_chart")))
-        if drawn != len(FIGURES):  # a page that skips a figure would look fast
-            raise SystemExit(f"the Insights page drew {drawn} of {len(FIGURES)} figures")
+        drawn, wanted = len(list(at.get("vega_lite_chart"))), UP_FRONT + 1
+        if drawn != wanted:  # a page that skips a figure would look fast
+            raise SystemExit(f"the Insights page drew {drawn} of {wanted} charts (first tab)")
         return at
+
+    def every_tab_statements(self, params: dict[str, str]) -> list[Statement]:
+        """The statements of an uncached page that opens each of its tabs once, in order:
+        what the page's SQL costs over every figure."""
+        at = self.open(params)
+        st.cache_data.clear()
+        with captured() as statements:
+            for label in tab_labels():
+                at.session_state[state.INSIGHTS_TAB] = label
+                at.run()
+        if at.exception:
+            raise SystemExit(f"the Insights page failed: {[e.value for e in at.exception]}")
+        return statements
 
     def figure_times(self, filters: Filters, today: date) -> dict[str, list[float]]:
         """Seconds each figure's query takes through the model, uncached, per repeat."""

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select
-from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import QueryableAttribute, Session
 
-from models.tables import Attempt
+from models.tables import Attempt, AttemptRollup, Campaign
 from models.vocab import Channel
 
 Stmt = TypeVar("Stmt", bound=Select[*tuple[Any, ...]])
@@ -90,3 +90,30 @@ class Filters:
 
 def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=UTC)
+
+
+def real_campaign_ids(session: Session) -> tuple[int, ...]:
+    """The campaigns that are not demo ones, if any of them has a live attempt; else ().
+
+    What the shared filters start from when a link names no campaign: once real work is
+    logged, the synthetic demo history no longer drowns it; before that, the demo is
+    all there is to see. Read from the all-time rows of the attempt rollup (live
+    attempts only), a primary-key range: never a walk over the attempts.
+    """
+    real = tuple(session.scalars(select(Campaign.id).where(Campaign.is_demo.is_(False))))
+    if not real:
+        return ()
+    rollup = AttemptRollup
+    logged = (
+        select(rollup.campaign_id)
+        .where(
+            rollup.period_days == 0,  # all time (models.insights.counting.ALL_TIME)
+            rollup.campaign_id.in_(real),
+            rollup.attempts > 0,
+        )
+        .limit(1)
+    )
+    if session.execute(logged).first() is None:
+        return ()
+    names = select(Campaign.id).where(Campaign.id.in_(real)).order_by(Campaign.name)
+    return tuple(session.scalars(names))

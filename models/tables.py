@@ -461,4 +461,16 @@ class FollowUpRollup(Base):
     done_on_time: Mapped[int] = mapped_column(Integer)
     done_late: Mapped[int] = mapped_column(Integer)
 
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    __table_args__ = (
+        # The rows still holding an open follow-up: what the open/overdue tiles sum.
+        Index(
+            "ix_follow_up_rollup_open",
+            "due_on",
+            "campaign_id",
+            "official_id",
+            "open",
+            sqlite_where=text("open > 0"),
+            postgresql_where=text("open > 0"),
+        ),
+        {"sqlite_with_rowid": False},
+    )

@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
+from models.permissions import Permission, allowed
 from pages.ui import cache, follow_through_view
 from pages.ui import insights_view as view
 from pages.ui.filters import current_filters
 from pages.ui.guard import guard
-from pages.ui.insights_figures import FIGURES
+from pages.ui.insights_figures import draw_figures
 
 user = guard("insights")
 st.title("Insights")
@@ -18,8 +19,8 @@ filters = current_filters()
 now = datetime.now(UTC)
 
 view.tiles(cache.headline(filters, now=now))
-for shown in FIGURES:
-    shown.draw(cache.figure(shown.figure, filters, today=now.date()), filters)
+exporter = user.id if allowed(user.role, Permission.EXPORT) else None
+draw_figures(filters, today=now.date(), exporter=exporter)
 
 # --- Follow-through (issue 11): one block of its own, after the charts. ---
 follow_through_view.draw(filters, today=now.date())

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -30,11 +31,14 @@ from models.commands import ResponseInput
 from models.db import database_url, make_engine
 from models.filters import Filters
 from models.insights import DEFINITIONS
-from models.tables import Official
-from models.vocab import Channel, Outcome, Stance
-from pages.ui import cache, charts, state
+from models.tables import CampaignTarget, Official
+from models.vocab import Channel, Outcome, Role, Stance
+from pages.ui import cache, charts, render, state
+from pages.ui import filters as filters_ui
+from pages.ui import insights_downloads as downloads
 from pages.ui.filters import today_utc
-from pages.ui.insights_figures import FIGURES, PageFigure
+from pages.ui.insights_figures import FIGURES, PageFigure, tab_labels
+from pages.ui.insights_view import EMPTY
 from pages.ui.nav import page
 from tests.apptest_helpers import (
     DASHBOARD,
@@ -83,6 +87,28 @@ def insights_at(params: dict[str, str | list[str]]) -> AppTest:
     return at.run()
 
 
+UP_FRONT = sum(shown.up_front for shown in FIGURES)
+
+
+def specs_of(at: AppTest) -> list[dict[str, Any]]:
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+def tab_runs(at: AppTest) -> Iterator[AppTest]:
+    """``at`` rerun once with each tab of the heavier figures open, in order."""
+    for label in tab_labels():
+        at.session_state[state.INSIGHTS_TAB] = label
+        yield at.run()
+
+
+def every_figure_spec(at: AppTest) -> list[dict[str, Any]]:
+    """The specs of the up-front charts, then of each tab's chart(s), opening every tab."""
+    specs = specs_of(at)[:UP_FRONT]
+    for run in tab_runs(at):
+        specs += specs_of(run)[UP_FRONT:]
+    return specs
+
+
 def last_week() -> dict[str, str | list[str]]:
     today = today_utc()
     return {"from": (today - timedelta(days=6)).isoformat(), "to": today.isoformat()}
@@ -108,7 +134,7 @@ def test_every_figure_is_drawn_with_alt_text() -> None:
     """Six charts, each described; the per-official table lists the one official."""
     at = insights_at(last_week())
 
-    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    specs = every_figure_spec(at)
     descriptions = [spec["description"] for spec in specs]
     assert [d.split(" ")[0:2] for d in descriptions] == [
         ["Stacked", "bar"],  # attempts per week by channel
@@ -122,7 +148,8 @@ def test_every_figure_is_drawn_with_alt_text() -> None:
     assert "1 due" in descriptions[2] and "1 done late" in descriptions[2]
     assert any("2 attempts" in d for d in descriptions)
     assert any(d.startswith("Heatmap of phone calls") for d in descriptions)
-    table = at.dataframe[0].value
+    at.session_state[state.INSIGHTS_TAB] = "Per official"
+    table = at.run().dataframe[0].value
     assert table["attempts"].tolist() == [2]
 
 
@@ -132,6 +159,8 @@ def test_each_definition_is_on_the_page() -> None:
     at = insights_at(last_week())
 
     shown = set(texts(at.caption))
+    for run in tab_runs(at):
+        shown |= set(texts(run.caption))
     keys = ["attempts_by_week_channel", "response_rate_by_week", "outcome_mix", "best_time_to_call"]
     keys += ["per_official", "last_contact", "time_to_first_response", "contact_rate"]
     for key in keys:
@@ -173,8 +202,14 @@ def test_a_filter_with_no_attempts_says_so_everywhere() -> None:
     at = insights_at(last_week() | {"coordinator": str(idle)})
 
     assert [e.value for e in at.exception] == []
-    assert texts(at.info).count("No attempts match these filters.") == 6
-    assert "No follow-ups were due in these weeks." in texts(at.info)
+    # The tiles, the up-front chart and the open tab's.
+    assert texts(at.info).count("No attempts match these filters.") == 3
+    runs = {label: texts(run.info) for label, run in zip(tab_labels(), tab_runs(at), strict=True)}
+    assert "No follow-ups were due in these weeks." in runs["Follow-ups"]
+    assert {label: info.count(EMPTY) for label, info in runs.items()} == {
+        "Response rate": 3, "Follow-ups": 2, "Per official": 3, "Outcome mix": 3,
+        "Best time to call": 3,
+    }  # fmt: skip
     assert list(at.get("vega_lite_chart")) == []
 
 
@@ -221,10 +256,12 @@ def test_every_figure_has_one_key_a_definition_a_chart_and_a_section() -> None:
     assert len(set(keys)) == len(keys)
     assert sorted(SAMPLE_FRAMES) == sorted(keys)
     assert all(key in DEFINITIONS for f in insights.FIGURES for key in f.definitions)
-    assert len(list(at.get("vega_lite_chart"))) == len(FIGURES)
-    shown = set(texts(at.caption))
+    assert len(every_figure_spec(at)) == len(FIGURES)
+    shown, headings = set(), []
+    for run in tab_runs(at):
+        shown |= set(texts(run.caption))
+        headings += [h.value for h in run.subheader]
     assert [f.definition in shown for f in insights.FIGURES] == [True] * len(FIGURES)
-    headings = [h.value for h in at.subheader]
     assert [s.title in headings for s in FIGURES] == [True] * len(FIGURES)
 
 
@@ -270,3 +307,121 @@ SAMPLE_FRAMES = {
         columns=["weekday", "hour", "attempts", "live_contacts", "rate", "smoothed_rate"],
     ),
 }
+
+
+# --- Layout, links and downloads ----------------------------------------------------------
+
+
+@pytest.mark.usefixtures("ids")
+def test_only_the_open_tab_is_counted_and_drawn() -> None:
+    """The first chart under the tiles, then one tab per heavier figure; only the open
+    tab's chart is drawn (the first tab by default), and opening another draws that one."""
+    at = insights_at(last_week())
+
+    assert tab_labels() == [
+        "Response rate", "Follow-ups", "Per official", "Outcome mix", "Best time to call",
+    ]  # fmt: skip
+    assert [t.label for t in at.tabs] == tab_labels()
+    first = [spec["description"].split(":")[0] for spec in specs_of(at)]
+    assert first == [
+        "Stacked bar chart of outreach attempts per week by channel",
+        "Line chart of the weekly response rate (attempts answered on substance ÷ attempts, "
+        "by the week the attempt was made), with a shaded 95% Wilson interval",
+    ]
+    at.session_state[state.INSIGHTS_TAB] = "Outcome mix"
+    specs = specs_of(at.run())
+    assert len(specs) == 2
+    assert specs[1]["description"].startswith("Stacked bar chart of the outcome mix of 2 attempts")
+
+
+@pytest.mark.usefixtures("ids")
+def test_a_bad_link_is_reported_not_silently_dropped() -> None:
+    """An unknown campaign, an unknown channel and a malformed date each get a warning."""
+    at = insights_at({"campaign": "99", "channel": "pigeon", "from": "2026-13-01"})
+
+    assert [w.value for w in at.warning] == [
+        render.md_escape("Link: from date '2026-13-01' is not YYYY-MM-DD: ignored."),
+        render.md_escape("Link: unknown channel 'pigeon' ignored."),
+        render.md_escape("Link: unknown campaign '99' ignored."),
+    ]
+    assert at.multiselect(key=state.FILTER_CAMPAIGNS).value == []
+    assert [e.value for e in at.exception] == []
+
+
+def test_a_link_value_is_quoted_without_markup_or_addresses() -> None:
+    """Anything but letters, digits, space, - and _ is shown as "?", so nothing links."""
+    warned = filters_ui.read_params(
+        lambda name: ["[x](http://evil.example)"] if name == "campaign" else [],
+        today=today_utc(),
+        known_campaign_ids=(),
+    )[1]
+    assert warned == ["unknown campaign '?x??http???evil?example?' ignored"]
+
+
+def _demo_campaign_with_an_attempt(official: int, actor: int) -> int:
+    with Session(make_engine(database_url())) as session:
+        demo = make_campaign(session, "Practice run", is_demo=True)
+        session.add(CampaignTarget(campaign_id=demo, official_id=official))
+        session.flush()
+        make_attempt(
+            session, campaign_id=demo, official_id=official, actor_id=actor,
+            occurred_at=datetime.now(UTC) - timedelta(days=1),
+        )  # fmt: skip
+        session.commit()
+    return demo
+
+
+def test_the_demo_is_left_out_once_real_attempts_exist(ids: dict[str, int]) -> None:
+    """Real attempts in the seeded campaign: the default view picks the real campaign only
+    (2 attempts last week, not 3), and the demo campaign is offered, labelled "(demo)"."""
+    demo = _demo_campaign_with_an_attempt(ids["official"], ids["alex"])
+    at = insights_at(last_week())
+
+    campaigns = at.multiselect(key=state.FILTER_CAMPAIGNS)
+    assert campaigns.value == [1]
+    assert "Practice run (demo)" in campaigns.options
+    assert {m.label: m.value for m in at.metric}["Attempts"] == "2"
+    linked = insights_at(last_week() | {"campaign": str(demo)})
+    assert {m.label: m.value for m in linked.metric}["Attempts"] == "1"
+
+
+def test_with_only_demo_attempts_the_demo_is_shown(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No real attempt yet: the default view keeps every campaign, so the demo shows."""
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    seed_database(sqlite_url)
+    with Session(make_engine(sqlite_url)) as session:
+        official = session.scalars(select(Official.id)).first()
+        actor = make_user(session, "Alex")
+        session.commit()
+    assert official is not None
+    _demo_campaign_with_an_attempt(official, actor)
+    at = insights_at(last_week())
+
+    assert at.multiselect(key=state.FILTER_CAMPAIGNS).value == []
+    assert {m.label: m.value for m in at.metric}["Attempts"] == "1"
+
+
+def _download_labels(at: AppTest) -> list[str]:
+    return [b.proto.label for b in at.get("download_button")]
+
+
+@pytest.mark.usefixtures("ids")
+def test_each_chart_offers_audited_downloads_to_who_may_export() -> None:
+    """An admin gets "Download data" and "Download PNG" under each drawn chart; a viewer
+    (no export right) gets none."""
+    at = insights_at(last_week())
+    viewer = signed_in(AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT_S), Role.VIEWER)
+    viewer.run().switch_page(page("insights").file)
+    viewer.query_params = last_week()
+
+    assert _download_labels(at) == ["Download data", "Download PNG"] * 2
+    assert _download_labels(viewer.run()) == []
+    assert [e.value for e in viewer.exception] == []
+
+
+def test_a_chart_png_is_drawn_on_the_server() -> None:
+    """The PNG of a chart is a PNG file, drawn by vl-convert from the page's own spec."""
+    png = downloads.chart_png(charts.OUTCOME_MIX, SAMPLE_FRAMES["outcome_mix"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"

@@ -17,16 +17,17 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar, cast
 
 import pandas as pd
-from sqlalchemy import BigInteger, ColumnElement, case, func, select, text, union_all
+from sqlalchemy import BigInteger, ColumnElement, case, func, select, text
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
-from models.filters import ATTEMPTS, FilterColumns, Filters, start_of_day
+from models.filters import ATTEMPTS, Filters, start_of_day
 from models.insights import sources as facts
 from models.insights.counting import DELAY_BOUNDS, LIVE_OUTCOME_CLASSES
 from models.insights.definitions import PRIOR_STRENGTH, SMALL_SAMPLE
-from models.sqlfuncs import unindexed, week_start
-from models.tables import Attempt, FollowUp, Official
+from models.insights.follow_up_tiles import open_follow_ups
+from models.sqlfuncs import week_start
+from models.tables import Attempt, Official
 from models.vocab import OutcomeClass
 
 BAND_LABELS: tuple[str, ...] = (
@@ -51,15 +52,6 @@ OFFICIAL_COLUMNS = [
 ]  # fmt: skip
 OUTCOME_MIX_COLUMNS = ["channel", "outcome", "outcome_class", "attempts", "share"]
 HOUR_COLUMNS = ["weekday", "hour", "attempts", "live_contacts", "rate", "smoothed_rate"]
-
-# The follow-ups open at an instant, by campaign, official and assignee. Unindexed: the
-# range on completed_at (ix_follow_ups_open_at) is what narrows.
-_OPEN = FilterColumns(
-    campaign=unindexed(FollowUp.campaign_id),
-    official=unindexed(FollowUp.official_id),
-    coordinator=FollowUp.assignee_id,
-)
-
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -157,7 +149,7 @@ def _period(
     contacted = _total(f.c.attempts, f.c.outcome_class.in_(LIVE_OUTCOME_CLASSES))
     row = session.execute(select(_total(f.c.attempts), contacted, _total(f.c.responded))).one()
     at = min(now, start_of_day(end + timedelta(days=1)))
-    open_now, overdue = _open_follow_ups(session, filters, at)
+    open_now, overdue = open_follow_ups(session, filters, at, now=now)
     return Period(
         start, end, row[0] or 0, row[1] or 0, row[2] or 0,
         median_band(session, filters), open_now, overdue,
@@ -198,27 +190,6 @@ def median_band(session: Session, filters: Filters) -> int | None:
         if 2 * seen >= total:  # the rank ceil(total / 2) falls in this band
             return int(band)
     return None
-
-
-def _open_follow_ups(
-    session: Session, filters: Filters, at: datetime
-) -> tuple[int | None, int | None]:
-    """(open, overdue) follow-ups at the instant ``at``; (None, None) with a channel filter."""
-    if filters.channels:
-        return None, None
-    overdue = FollowUp.due_on < at.date()
-    # Checked once, through ix_follow_ups_created_at: before the first follow-up there is
-    # nothing to count, however many were completed since.
-    first = select(func.min(FollowUp.created_at)).scalar_subquery()
-    counts = select(func.count().label("n"), func.count(_when(overdue)).label("late"))
-    parts = [
-        filters.narrow(counts, _OPEN)
-        .where(unindexed(FollowUp.created_at) <= at, still_open, first <= at)
-        for still_open in (FollowUp.completed_at.is_(None), FollowUp.completed_at > at)
-    ]  # fmt: skip
-    both = union_all(*parts).subquery()
-    row = session.execute(select(_total(both.c.n), _total(both.c.late))).one()
-    return row[0] or 0, row[1] or 0
 
 
 @_small_reads

@@ -40,6 +40,7 @@ from models import (
     queue,
     timeline,
 )
+from models import filters as filters_model
 from models.cadence_rules import CadenceRules
 from models.db import DEFAULT_RETRIES, database_url, make_engine, migrate, run_write, session_scope
 from models.filters import Filters
@@ -177,6 +178,20 @@ def campaign_options(*, only_active: bool = False) -> list[Option]:
 def _campaign_list(url: str) -> pd.DataFrame:
     with _reading(url) as session:
         return queries.campaign_list(session)
+
+
+@_activity
+def _real_campaign_ids(url: str) -> tuple[int, ...]:
+    with _reading(url) as session:
+        return filters_model.real_campaign_ids(session)
+
+
+_READS[DIRECTORY].append(_real_campaign_ids)  # a new campaign changes it too
+
+
+def real_campaign_ids() -> tuple[int, ...]:
+    """The campaigns the filters start from (models.filters.real_campaign_ids)."""
+    return _real_campaign_ids(database_url())
 
 
 def campaign_list() -> pd.DataFrame:

@@ -22,6 +22,7 @@ import altair as alt
 import pandas as pd
 
 from models.insights import SMALL_SAMPLE
+from pages.ui import chart_style as style
 
 WEEK_AXIS = alt.Axis(format="%d %b %Y", labelAngle=-40, title="Week starting Monday (UTC)")
 WEEK_OF = alt.Tooltip("yearmonthdate(week):T", title="Week of")
@@ -107,8 +108,10 @@ def _attempts_template() -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("yearmonthdate(week):O", axis=WEEK_AXIS),
-            y=alt.Y("sum(attempts):Q", title="Attempts", stack="zero"),
-            color=alt.Color("channel:N", title="Channel"),
+            y=alt.Y("sum(attempts):Q", axis=style.count_axis("Attempts"), stack="zero"),
+            color=alt.Color(
+                "channel:N", title="Channel", scale=style.keyed_scale(style.CHANNEL_COLOURS)
+            ),
             tooltip=[
                 WEEK_OF,
                 alt.Tooltip("channel:N", title="Channel"),
@@ -117,7 +120,7 @@ def _attempts_template() -> alt.Chart:
         )
         .properties(height=320)
     )
-    return built
+    return style.whole_labels(built)
 
 
 def _attempts_props(frame: pd.DataFrame) -> Props:
@@ -150,12 +153,17 @@ def _response_template() -> alt.LayerChart:
             x=x,
             y=alt.Y(
                 "ci_low:Q", title="Response rate", axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1]),
+                scale=style.rate_scale(),
             ),
             y2="ci_high:Q",
         )
     )  # fmt: skip
     line = alt.Chart().mark_line().encode(x=x, y="response_rate:Q")
+    n = (
+        alt.Chart()
+        .mark_text(dy=-12, fontSize=10)
+        .encode(x=x, y="response_rate:Q", text=alt.Text("attempts:Q", format=",d"))
+    )
     certainty = alt.Scale(domain=[CERTAIN, UNCERTAIN], range=["circle", "triangle-up"])
     colours = alt.Scale(domain=[CERTAIN, UNCERTAIN], range=["#1f77b4", "#d62728"])
     points = (
@@ -170,8 +178,8 @@ def _response_template() -> alt.LayerChart:
             tooltip=[*_RATE_TOOLTIP, alt.Tooltip("certainty:N", title="Certainty")],
         )
     )
-    layered = alt.LayerChart(layer=[band, line, points])
-    return layered.properties(height=320)
+    layered = alt.LayerChart(layer=[band, line, points, n])
+    return style.whole_labels(layered.properties(height=320))
 
 
 def _response_props(frame: pd.DataFrame) -> Props:
@@ -182,7 +190,8 @@ def _response_props(frame: pd.DataFrame) -> Props:
         "substance ÷ attempts, by the week the attempt was made), with a shaded 95% Wilson "
         f"interval: {responded} of {attempts} attempts answered in {_span(frame)}. "
         f"{uncertain} of {len(frame)} weeks rest on fewer than {SMALL_SAMPLE} attempts and "
-        "are drawn as red triangles."
+        "are drawn as red triangles.",
+        "title": style.n_title(attempts, "the number over each point is that week's n"),
     }
 
 
@@ -204,7 +213,7 @@ def _follow_ups_template() -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("yearmonthdate(week):O", axis=WEEK_AXIS),
-            y=alt.Y("count:Q", title="Follow-ups due", stack="zero"),
+            y=alt.Y("count:Q", axis=style.count_axis("Follow-ups due"), stack="zero"),
             color=alt.Color("state:N", title="State", sort=states, scale=colours),
             tooltip=[
                 alt.Tooltip("yearmonthdate(week):T", title="Due in the week of"),
@@ -215,7 +224,7 @@ def _follow_ups_template() -> alt.Chart:
         )
         .properties(height=320)
     )
-    return built
+    return style.whole_labels(built)
 
 
 def _follow_ups_props(frame: pd.DataFrame) -> Props:
@@ -246,14 +255,20 @@ def _officials_template() -> alt.LayerChart:
     )
     rate = alt.X(
         "response_rate:Q", title="Response rate", axis=alt.Axis(format="%"),
-        scale=alt.Scale(domain=[0, 1]),
+        scale=style.rate_scale(),
     )  # fmt: skip
     bars = alt.Chart().mark_bar(opacity=0.7).encode(y=y, x=rate, tooltip=tooltip)
     interval = (
         alt.Chart().mark_rule(strokeWidth=2).encode(y=y, x="ci_low:Q", x2="ci_high:Q",
                                                     tooltip=tooltip)
     )  # fmt: skip
-    return alt.LayerChart(layer=[bars, interval])
+    n = (
+        alt.Chart()
+        .transform_calculate(n_text="'n = ' + format(datum.attempts, ',d')")
+        .mark_text(align="left", dx=6, fontSize=11)
+        .encode(y=y, x="ci_high:Q", text="n_text:N")
+    )
+    return style.whole_labels(alt.LayerChart(layer=[bars, interval, n]))
 
 
 def _officials_props(frame: pd.DataFrame) -> Props:
@@ -262,6 +277,7 @@ def _officials_props(frame: pd.DataFrame) -> Props:
         f"its 95% Wilson interval: {int(frame['responded'].sum())} of "
         f"{int(frame['attempts'].sum())} attempts answered.",
         "height": max(120, 28 * len(frame)),
+        "title": style.n_title(int(frame["attempts"].sum()), "each bar's n is beside it"),
     }
 
 
@@ -276,16 +292,22 @@ def _officials_data(frame: pd.DataFrame) -> pd.DataFrame:
 def _outcomes_template() -> alt.Chart:
     built: alt.Chart = (
         alt.Chart()
+        .transform_joinaggregate(channel_n="sum(attempts)", groupby=["channel"])
+        .transform_calculate(
+            channel_label="datum.channel + ' (n = ' + format(datum.channel_n, ',d') + ')'"
+        )
         .mark_bar()
         .encode(
-            y=alt.Y("channel:N", title="Channel"),
+            y=alt.Y("channel_label:N", title="Channel (attempts)"),
             x=alt.X(
                 "share:Q",
                 title="Share of the channel's attempts",
                 axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1]),
             ),
-            color=alt.Color("outcome:N", title="Outcome"),
+            color=alt.Color(
+                "outcome:N", title="Outcome", scale=style.keyed_scale(style.OUTCOME_COLOURS)
+            ),
             order=alt.Order("outcome_class:N"),
             tooltip=[
                 alt.Tooltip("channel:N", title="Channel"),
@@ -296,7 +318,7 @@ def _outcomes_template() -> alt.Chart:
             ],
         )
     )
-    return built
+    return style.whole_labels(built)
 
 
 def _outcomes_props(frame: pd.DataFrame) -> Props:
@@ -304,6 +326,7 @@ def _outcomes_props(frame: pd.DataFrame) -> Props:
         "description": f"Stacked bar chart of the outcome mix of {int(frame['attempts'].sum())} "
         f"attempts across {frame['channel'].nunique()} channels, each bar adding up to 100%.",
         "height": max(160, 36 * frame["channel"].nunique()),
+        "title": style.n_title(int(frame["attempts"].sum()), "each channel's n is in its label"),
     }
 
 
@@ -322,7 +345,10 @@ def _hours_template() -> alt.LayerChart:
     )
     cells = base.mark_rect().encode(
         color=alt.Color(
-            "smoothed_rate:Q", title="Reached (smoothed)", legend=alt.Legend(format="%")
+            "smoothed_rate:Q",
+            title="Reached (smoothed)",
+            legend=alt.Legend(format="%"),
+            scale=alt.Scale(scheme="blues", zero=True),
         ),
         tooltip=[
             alt.Tooltip("day:N", title="Weekday"),
@@ -333,9 +359,18 @@ def _hours_template() -> alt.LayerChart:
             alt.Tooltip("smoothed_rate:Q", title="Smoothed rate", format=".1%"),
         ],
     )
-    counts = base.mark_text(fontSize=9).encode(text=alt.Text("attempts:Q"))
+    # Dark text on light cells and white on dark ones: legible at both ends of the scale.
+    dark = alt.datum.smoothed_rate > 0.6 * alt.datum.top_rate
+    counts = (
+        base.transform_joinaggregate(top_rate="max(smoothed_rate)")
+        .mark_text(fontSize=11)
+        .encode(
+            text=alt.Text("attempts:Q", format=",d"),
+            color=alt.condition(dark, alt.value("#ffffff"), alt.value("#111111")),
+        )
+    )
     layered = alt.LayerChart(layer=[cells, counts])
-    return layered.properties(height=260)
+    return style.whole_labels(layered.properties(height=260))
 
 
 def _hours_props(frame: pd.DataFrame) -> Props:
@@ -349,7 +384,10 @@ def _hours_props(frame: pd.DataFrame) -> Props:
     return {
         "description": "Heatmap of phone calls that reached a person, by weekday and hour in "
         f"the official's own time zone: {int(frame['attempts'].sum())} calls in "
-        f"{len(frame)} cells.{top}"
+        f"{len(frame)} cells.{top}",
+        "title": style.n_title(
+            int(frame["attempts"].sum()) if len(frame) else 0, "each cell shows its number of calls"
+        ),
     }
 
 

@@ -4,8 +4,10 @@ The URL carries ``from`` and ``to`` (ISO dates), ``campaign``, ``official`` and
 ``coordinator`` (ids, repeated or comma-separated) and ``channel`` (channel names), so a
 link reproduces the view. The
 URL is read when the filters are first drawn in a browser session; after that the
-widgets (kept for the whole session) lead and the URL follows them. Malformed
-parameters are ignored.
+widgets (kept for the whole session) lead and the URL follows them. A malformed or
+unknown parameter is ignored and said so ("unknown campaign '99' ignored"). A link
+that names no campaign starts from the real campaigns once any has an attempt, so the
+demo history does not mix into real figures (demo campaigns are labelled "(demo)").
 
 dashboard.py draws the filters for the pages that use them; a page that was opened by
 a deep link before dashboard.py ever ran draws them itself: :func:`current_filters`
@@ -24,7 +26,7 @@ import streamlit as st
 
 from models.filters import Filters
 from models.vocab import Channel
-from pages.ui import cache, state
+from pages.ui import cache, render, state
 
 _T = TypeVar("_T")
 
@@ -80,25 +82,82 @@ def choice_from_params(
     known_coordinator_ids: Iterable[int] = (),
 ) -> Choice:
     """The filters a URL asks for; each malformed or unknown part falls back to its default."""
+    return read_params(
+        get_all,
+        today=today,
+        known_campaign_ids=known_campaign_ids,
+        known_official_ids=known_official_ids,
+        known_coordinator_ids=known_coordinator_ids,
+    )[0]
+
+
+def read_params(
+    get_all: Callable[[str], list[str]],
+    *,
+    today: date,
+    known_campaign_ids: Iterable[int],
+    known_official_ids: Iterable[int] = (),
+    known_coordinator_ids: Iterable[int] = (),
+    default_campaign_ids: tuple[int, ...] = (),
+) -> tuple[Choice, list[str]]:
+    """The filters a URL asks for, and a sentence for each part of it that was ignored.
+
+    ``default_campaign_ids``: the campaigns chosen when the URL names none.
+    """
+    problems: list[str] = []
     default = default_choice(today)
-    date_from = _parse_date(get_all(PARAM_FROM)) or default.date_from
-    date_to = _parse_date(get_all(PARAM_TO)) or default.date_to
+    date_from = _read_date(get_all, PARAM_FROM, problems) or default.date_from
+    date_to = _read_date(get_all, PARAM_TO, problems) or default.date_to
     if date_to is not None and date_to < date_from:
+        problems.append(f"'to' {date_to} is before 'from' {date_from}: the last 12 weeks shown")
         date_from, date_to = default.date_from, default.date_to
-    channels = tuple(Channel(v) for v in _split(get_all(PARAM_CHANNEL)) if v in set(Channel))
-    return Choice(
+    channels: list[Channel] = []
+    for value in _split(get_all(PARAM_CHANNEL)):
+        if value in set(Channel):
+            channels.append(Channel(value))
+        else:
+            problems.append(f"unknown channel '{_shown(value)}' ignored")
+    campaign_ids = _known_ids(get_all(PARAM_CAMPAIGN), known_campaign_ids, "campaign", problems)
+    if not get_all(PARAM_CAMPAIGN):
+        campaign_ids = default_campaign_ids
+    choice = Choice(
         date_from,
         date_to,
-        _known_ids(get_all(PARAM_CAMPAIGN), known_campaign_ids),
-        _unique(channels),
-        _known_ids(get_all(PARAM_OFFICIAL), known_official_ids),
-        _known_ids(get_all(PARAM_COORDINATOR), known_coordinator_ids),
+        campaign_ids,
+        _unique(tuple(channels)),
+        _known_ids(get_all(PARAM_OFFICIAL), known_official_ids, "official", problems),
+        _known_ids(get_all(PARAM_COORDINATOR), known_coordinator_ids, "coordinator", problems),
     )
+    return choice, problems
 
 
-def _known_ids(values: list[str], known: Iterable[int]) -> tuple[int, ...]:
+def _read_date(get_all: Callable[[str], list[str]], name: str, problems: list[str]) -> date | None:
+    values = get_all(name)
+    parsed = _parse_date(values)
+    if values and parsed is None:
+        problems.append(f"{name} date '{_shown(values[-1])}' is not YYYY-MM-DD: ignored")
+    return parsed
+
+
+def _shown(value: str) -> str:
+    """A URL value as a warning quotes it: letters, digits, space, - and _ (anything else
+    is "?", so no link, markup or address survives), at most 40 characters."""
+    clean = "".join(c if c.isalnum() or c in " -_" else "?" for c in value.strip())
+    return clean if len(clean) <= 40 else clean[:39] + "…"
+
+
+def _known_ids(
+    values: list[str], known: Iterable[int], kind: str = "", problems: list[str] | None = None
+) -> tuple[int, ...]:
     allowed = set(known)
-    return _unique(tuple(i for i in _ints(_split(values)) if i in allowed))
+    kept = []
+    for value in _split(values):
+        number = _ints([value])
+        if number and number[0] in allowed:
+            kept.append(number[0])
+        elif problems is not None:
+            problems.append(f"unknown {kind} '{_shown(value)}' ignored")
+    return _unique(tuple(kept))
 
 
 def params_for(choice: Choice) -> dict[str, list[str]]:
@@ -156,6 +215,8 @@ def draw_sidebar_filters() -> Filters:
     _seed_widgets(options)
     with st.sidebar:
         st.header("Filters")
+        for problem in state.get(state.FILTER_PROBLEMS) or ():
+            st.warning(render.md_escape(f"Link: {problem}."), icon="⚠️")
         picked = st.date_input(
             "Date range", key=state.FILTER_DATES, format="YYYY-MM-DD", persist_state="session"
         )
@@ -199,13 +260,15 @@ _ID_FILTERS = (
 def _seed_widgets(options: _Options) -> None:
     """On the first draw in a session, start from the URL; later, drop vanished choices."""
     if state.get(state.FILTER_DATES) is None:
-        choice = choice_from_params(
+        choice, problems = read_params(
             st.query_params.get_all,
             today=today_utc(),
             known_campaign_ids=options.campaigns,
             known_official_ids=options.officials,
             known_coordinator_ids=options.coordinators,
+            default_campaign_ids=cache.real_campaign_ids(),
         )
+        state.put(state.FILTER_PROBLEMS, problems)
         dates = (choice.date_from, choice.date_to) if choice.date_to else (choice.date_from,)
         state.put(state.FILTER_DATES, dates)
         state.put(state.FILTER_CHANNELS, list(choice.channels))

@@ -24,6 +24,10 @@ FILTER_CAMPAIGNS = "filter_campaigns"
 FILTER_CHANNELS = "filter_channels"
 FILTER_OFFICIALS = "filter_officials"
 FILTER_COORDINATORS = "filter_coordinators"
+FILTER_PROBLEMS = "filter_problems"  # what the opening link asked for that was ignored
+
+# Insights: the open tab of the heavier figures (only the open one is counted and drawn).
+INSIGHTS_TAB = "insights_tab"
 
 # Log outreach: the pickers outside the form.
 LOG_CAMPAIGN = "log_campaign"

@@ -131,10 +131,13 @@ def _cli(database_url: str, *args: str, stdin: str = "") -> None:
     assert done.returncode == 0, f"cli.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
 
 
-def _prepare_database(folder: Path) -> str:
-    """A new SQLite database with the seed campaign and the test accounts; its URL."""
+def _prepare_database(folder: Path, demo_attempts: int = 0) -> str:
+    """A new SQLite database with the seed campaign and the test accounts (and, with
+    ``demo_attempts``, that many attempts of demo history over 12 weeks); its URL."""
     database_url = f"sqlite:///{folder / 'outreach.db'}"
     _cli(database_url, "seed")
+    if demo_attempts:
+        _cli(database_url, "demo", "--attempts", str(demo_attempts), "--weeks", "12", "--seed", "1")
     for account in ACCOUNTS:
         _cli(
             database_url,
@@ -158,13 +161,13 @@ def _stop(proc: subprocess.Popen[bytes], log_path: Path) -> None:
 
 
 @contextmanager
-def _serve(folder: Path, *, health_check: bool) -> Iterator[str]:
+def _serve(folder: Path, *, health_check: bool, demo_attempts: int = 0) -> Iterator[str]:
     """`streamlit run dashboard.py` over a freshly prepared database; yields its URL.
 
     ``health_check=False`` waits for the port only, so no HTTP request reaches the
     server before the test's own.
     """
-    database_url = _prepare_database(folder)
+    database_url = _prepare_database(folder, demo_attempts)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = folder / "streamlit.log"
@@ -193,6 +196,14 @@ def _serve(folder: Path, *, health_check: bool) -> Iterator[str]:
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of the session's shared server (seed campaign and test accounts)."""
     with _serve(tmp_path_factory.mktemp("browser_app"), health_check=True) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def demo_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of its own whose database also holds a demo history (charts to draw)."""
+    folder = tmp_path_factory.mktemp("browser_demo")
+    with _serve(folder, health_check=True, demo_attempts=3000) as url:
         yield url
 
 
@@ -268,6 +279,14 @@ def open_fresh_page(
 ) -> Iterator[OpenPage]:
     """Open a path of this test's own, just-started server."""
     yield from _opener(browser, fresh_app_url, artifacts, request)
+
+
+@pytest.fixture
+def open_demo_page(
+    browser: Browser, demo_app_url: str, artifacts: Path, request: pytest.FixtureRequest
+) -> Iterator[OpenPage]:
+    """Open a path of the demo-history server in a fresh browser context."""
+    yield from _opener(browser, demo_app_url, artifacts, request)
 
 
 @pytest.fixture

@@ -1,0 +1,156 @@
+"""The Insights page in a real browser: Chromium (Playwright, the system browser) against a
+``streamlit run`` server of its own on a free loopback port over the benchmark database.
+
+Each measurement starts when the sidebar link to Insights is clicked in a signed-in
+session and ends when the headline tiles are visible, and when every chart the page
+shows (the one up front and the open tab's) has drawn its SVG or canvas and the script
+is idle. *Cold* is the first view after the server started (empty caches, the first
+session's imports); *warm* is a new browser session afterwards; *filter* is picking one
+channel in the sidebar of a warm page.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    *("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"),
+    *("--disable-background-networking", "--disable-component-update", "--disable-sync"),
+]
+ACCOUNT, PASSWORD = "bench browser", "a passphrase for the browser benchmark"
+TIMEOUT_MS = 120_000
+DRAWN = """n => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+  return app && app.dataset.testScriptState === 'notRunning' && charts.length >= n
+    && charts.every(c => c.querySelector('svg, canvas'));
+}"""
+
+
+@dataclass
+class BrowserTimes:
+    """Seconds from the click to the tiles and to the last chart drawn."""
+
+    tiles: list[float] = field(default_factory=list)
+    charts: list[float] = field(default_factory=list)
+
+
+@dataclass
+class BrowserReport:
+    cold: BrowserTimes
+    warm: BrowserTimes
+    filtered: BrowserTimes
+
+
+def available() -> str | None:
+    """Why the browser benchmark cannot run here, or None."""
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed"
+    return None if Path(CHROMIUM).exists() else f"no Chromium at {CHROMIUM}"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serve(url: str) -> Iterator[str]:
+    """``streamlit run dashboard.py`` over the database at ``url``; yields the page's URL."""
+    env = os.environ | {"DATABASE_URL": url}
+    subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "user", "add", ACCOUNT, "--role", "viewer"],
+        input=PASSWORD + "\n",
+        text=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )  # fmt: skip  (already there on a --keep run: that is fine)
+    port = _free_port()
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless=true",
+               "--server.address=127.0.0.1", f"--server.port={port}",
+               "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"]  # fmt: skip
+    log = (ROOT / "bench" / "out" / "browser-server.log").open("wb")
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):  # noqa: S310
+                    break
+            except OSError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def measure(url: str, *, charts: int, repeats: int) -> BrowserReport:
+    """Cold once, then ``repeats`` warm views and filter changes, on a server of its own."""
+    from playwright.sync_api import sync_playwright  # optional: only for this step
+
+    report = BrowserReport(BrowserTimes(), BrowserTimes(), BrowserTimes())
+    with serve(url) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for n in range(repeats + 1):
+            context = browser.new_context(viewport={"width": 1280, "height": 1400})
+            context.set_default_timeout(TIMEOUT_MS)
+            page = context.new_page()
+            page.goto(base + "/")
+            page.get_by_label("User name", exact=True).fill(ACCOUNT)
+            page.get_by_label("Password", exact=True).fill(PASSWORD)
+            page.get_by_role("button", name="Sign in", exact=True).click()
+            nav = page.get_by_test_id("stSidebarNav").get_by_role("link", name="Insights")
+            nav.wait_for()
+            _timed(page, nav.click, charts, report.cold if n == 0 else report.warm)
+            if n > 0:
+                _timed(page, functools.partial(_pick_phone, page), charts, report.filtered)
+            context.close()
+        browser.close()
+    return report
+
+
+def _pick_phone(page: Page) -> None:
+    page.get_by_role("combobox", name="Channels").click()
+    page.get_by_role("option", name="phone", exact=True).click()
+
+
+def _timed(page: Page, action: Callable[[], object], charts: int, into: BrowserTimes) -> None:
+    started = time.perf_counter()
+    action()
+    page.get_by_test_id("stMetricValue").first.wait_for()
+    into.tiles.append(time.perf_counter() - started)
+    page.wait_for_function(DRAWN, arg=charts, polling="raf")
+    into.charts.append(time.perf_counter() - started)
+
+
+def median_s(values: list[float]) -> str:
+    return f"{statistics.median(values):,.2f} s" if values else "–"

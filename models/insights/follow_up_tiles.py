@@ -1,0 +1,86 @@
+"""The open and overdue follow-up tiles: counted from the rollup, not from the follow-ups.
+
+*Now*, the follow-ups still open are the ``open`` counts of ``follow_up_rollup`` (per due
+day, campaign and official), read through its partial index ``ix_follow_up_rollup_open``
+(rows with ``open > 0``): as many rows as there are days, campaigns and officials with a
+follow-up still open, however long the history.
+
+*At an earlier instant* t (the end of the previous period, or of a range that ended
+before today), the tile goes back from now: open at t = open now − those created after t
+and still open + those created by t and closed (done or cancelled) after t. Both
+corrections are index ranges over (t, now] (``ix_follow_ups_created_at``,
+``ix_follow_ups_open_at``), so their cost grows with the weeks looked back, not with the
+history. Overdue is the same count restricted to due days before t's day.
+
+The rollup has no assignee: a coordinator filter counts that coordinator's open follow-ups
+from the raw table (``ix_follow_ups_assignee``), which grows with their history.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, ColumnElement, case, func, select
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.orm import Session
+
+from models.filters import FilterColumns, Filters
+from models.insights.counting import ROLLUP_TABLES
+from models.sqlfuncs import unindexed
+from models.tables import FollowUp
+
+_ROLLUP = ROLLUP_TABLES[3]
+_BY_ROLLUP = FilterColumns(campaign=_ROLLUP.c.campaign_id, official=_ROLLUP.c.official_id)
+# Unindexed campaign and official: the time range (or the assignee) is what narrows.
+_RAW = FilterColumns(
+    campaign=unindexed(FollowUp.campaign_id),
+    official=unindexed(FollowUp.official_id),
+    coordinator=FollowUp.assignee_id,
+)
+
+
+def open_follow_ups(
+    session: Session, filters: Filters, at: datetime, *, now: datetime
+) -> tuple[int | None, int | None]:
+    """(open, overdue) follow-ups at the instant ``at`` (≤ ``now``); (None, None) with a
+    channel filter, because follow-ups have no channel. Overdue: due before ``at``'s day."""
+    if filters.channels:
+        return None, None
+    day = at.date()
+    n, late = _open_now(session, filters, day)
+    if at < now:
+        since = (FollowUp.created_at > at, FollowUp.completed_at.is_(None))
+        closed = (
+            FollowUp.completed_at > at,
+            FollowUp.completed_at <= now,
+            unindexed(FollowUp.created_at) <= at,
+        )
+        created_n, created_late = _raw(session, filters, day, *since)
+        closed_n, closed_late = _raw(session, filters, day, *closed)
+        n, late = n - created_n + closed_n, late - created_late + closed_late
+    return n, late
+
+
+def _open_now(session: Session, filters: Filters, day: date) -> tuple[int, int]:
+    """(open, open and due before ``day``) now."""
+    if filters.coordinator_ids:
+        return _raw(session, filters, day, FollowUp.completed_at.is_(None))
+    r = _ROLLUP.c
+    stmt = select(_sum(r.open), _sum(r.open, r.due_on < day)).where(r.open > 0)
+    row = session.execute(filters.narrow(stmt, _BY_ROLLUP)).one()
+    return int(row[0]), int(row[1])
+
+
+def _raw(
+    session: Session, filters: Filters, day: date, *where: ColumnElement[bool]
+) -> tuple[int, int]:
+    late = func.count(case((FollowUp.due_on < day, 1)))
+    stmt = select(func.count(), late).where(*where)
+    row = session.execute(filters.narrow(stmt, _RAW)).one()
+    return int(row[0]), int(row[1])
+
+
+def _sum(column: Any, where: ColumnElement[bool] | None = None) -> Any:
+    summed = func.sum(column if where is None else case((where, column), else_=0))
+    return sql_cast(func.coalesce(summed, 0), BigInteger)
