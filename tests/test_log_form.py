@@ -394,7 +394,7 @@ def test_follow_up_on_creates_a_follow_up_that_the_next_attempt_completes(db: En
 
     go(at, "follow-ups")
     assert [s.value for s in at.subheader][:3] == ["Overdue (0)", "Due today (0)", "Upcoming (1)"]
-    button(at, "Log next attempt").click().run()
+    button(at, "Log").click().run()
 
     assert [t.value for t in at.title] == ["Log outreach"]
     assert field(at, "selectbox", "Official").value == casale
