@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import time
+from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from models.db import session_scope
 from models.seed import seed
 from models.tables import AuditEvent, Campaign, CampaignTarget, ContactPoint, OfficeRange, Official
+from models.text import InvalidInput
 
 EXPECTED_CONTACTS = {
     ("Anatoly Dmitrievich Viktorov", "phone", "+74992443025"),
@@ -111,3 +117,96 @@ def test_seed_leaves_edits_alone(session: Session) -> None:
     session.commit()
     session.refresh(point)
     assert point.label == "Reception (changed)"
+
+
+# --- A hostile seed file ------------------------------------------------------------
+
+GOOD_TARGET = {
+    "full_name": "Ivan Petrov",
+    "title": "Head of department",
+    "organization": "Ministry",
+    "country": "RU",
+    "timezone": "Europe/Moscow",
+    "contacts": [{"kind": "phone", "raw": "8 (499) 244-30-25", "label": "Office"}],
+}
+
+
+def _seed_file(tmp_path: Path, campaign: dict[str, Any] | None = None, **target: Any) -> Path:
+    spec = {"name": "A campaign", "targets": [GOOD_TARGET | target]} | (campaign or {})
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps({"campaign": spec}), encoding="utf-8")
+    return path
+
+
+def _nothing_stored(engine: Engine) -> bool:
+    with session_scope(engine, write=False) as session:
+        return _counts(session) == (0, 0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("campaign", "target", "message"),
+    [
+        ({"name": "Bad\x00name"}, {}, "hostile.json, the campaign: Name contains a NUL"),
+        ({"name": "  \u202e "}, {}, "hostile.json, the campaign: Name is required."),
+        (
+            {},
+            {"full_name": "x" * 20_000},
+            "target 1: Full name is 20,000 characters long; the limit is 200.",
+        ),
+        ({}, {"full_name": ""}, "hostile.json, target 1: Full name is required."),
+        ({}, {"title": "a\x00b"}, "target 1: Title contains a NUL character"),
+        ({}, {"contacts": [{"kind": "phone", "raw": "8 (499) 244-30-2"}]}, "target 1: contact 1:"),
+        ({}, {"contacts": [{"kind": "pigeon", "raw": "x"}]}, "contact 1 has no known kind."),
+        ({"call_script": 42}, {}, "Call script must be text, not int."),
+        ({"targets": "everyone"}, {}, "“targets” must be a list of JSON objects."),
+    ],
+    ids=[
+        "nul",
+        "only-bidi",
+        "20000-chars",
+        "empty-name",
+        "nul-title",
+        "bad-phone",
+        "kind",
+        "not-text",
+        "not-a-list",
+    ],
+)
+def test_a_hostile_seed_file_is_refused_with_a_clear_message_and_stores_nothing(
+    engine: Engine, tmp_path: Path, campaign: dict[str, Any], target: dict[str, Any], message: str
+) -> None:
+    """On SQLite and PostgreSQL alike: an InvalidInput saying where and what, never a
+    database error, and not one row written."""
+    path = _seed_file(tmp_path, campaign, **target)
+    with pytest.raises(InvalidInput) as refused, session_scope(engine) as session:
+        seed(session, path)
+    assert message in str(refused.value)
+    assert _nothing_stored(engine)
+
+
+def test_a_seed_file_that_is_not_json_is_refused(engine: Engine, tmp_path: Path) -> None:
+    """Not JSON at all: a clear refusal naming the file."""
+    path = tmp_path / "broken.json"
+    path.write_text('{"campaign": {', encoding="utf-8")
+    with pytest.raises(InvalidInput) as refused, session_scope(engine) as session:
+        seed(session, path)
+    assert str(refused.value).startswith("broken.json is not a seed file")
+    assert _nothing_stored(engine)
+
+
+def test_invisible_controls_in_a_seed_file_are_stripped_and_seeding_stays_idempotent(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A bidi override and a zero-width space are removed as the forms remove them, and
+    seeding the same file again finds the official it stored."""
+    path = _seed_file(tmp_path, {"name": "A\u200b campaign"}, full_name="Ivan\u202e Petrov")
+    with session_scope(engine) as session:
+        first = seed(session, path)
+    with session_scope(engine) as session:
+        again = seed(session, path)
+        stored = [
+            *session.scalars(select(Campaign.name)),
+            *session.scalars(select(Official.full_name)),
+        ]
+    assert (first.officials_added, again.changed) == (1, False)
+    assert stored == ["A campaign", "Ivan Petrov"]
