@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -26,6 +26,8 @@ DEFAULT_SQLITE_PATH = ROOT / "data" / "outreach.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
 DEFAULT_RETRIES = 3
+# The PostgreSQL advisory lock migrations hold: a fixed 64-bit key no other lock uses.
+MIGRATION_LOCK_KEY = 0x6F75_7472_6561_6368  # "outreach"
 RETRY_PAUSE_S = 0.05  # the first pause; each retry doubles it
 # serialization_failure, deadlock_detected, lock_not_available
 PG_RETRYABLE = frozenset({"40001", "40P01", "55P03"})
@@ -176,11 +178,19 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as connection:
         if not is_sqlite(engine):
             with connection.begin():
+                # Two processes starting together: the second waits here, then finds
+                # the schema at head and has nothing to do.
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
                 yield connection
             return
         raw = connection.connection.driver_connection
         assert raw is not None
         raw.execute("PRAGMA foreign_keys=OFF")
+        # BEGIN IMMEDIATE: a second process starting together waits (busy timeout) for
+        # the first one's migration, then finds the schema at head.
+        connection.execution_options(sqlite_begin="IMMEDIATE")
         try:
             with connection.begin():
                 yield connection

@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.commands import log_attempt
-from models.db import make_engine, migration_connection, session_scope
+from models.db import alembic_config, make_engine, migrate, migration_connection, session_scope
 from models.tables import Attempt, AuditEvent, User
 from models.users import ensure_user
 from models.vocab import Channel, Outcome
@@ -172,3 +173,28 @@ def test_a_migration_may_rebuild_a_table_that_rows_point_at(sqlite_url: str) -> 
         kept = session.scalar(select(AuditEvent.actor_id).where(AuditEvent.action == "probe"))
     assert kept == actor
     engine.dispose()
+
+
+def test_two_processes_starting_together_migrate_once(empty_db_url: str) -> None:
+    """Two engines migrating one empty database at the same moment (as two app processes
+    starting together do): both succeed and the schema is at head, recorded once."""
+    engines = [make_engine(empty_db_url) for _ in range(2)]
+    errors: list[BaseException] = []
+
+    def start(engine: Engine) -> None:
+        try:
+            migrate(engine)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(e,)) for e in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    with engines[0].connect() as conn:
+        versions = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    for engine in engines:
+        engine.dispose()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert (errors, [v[0] for v in versions]) == ([], [head])
