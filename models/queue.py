@@ -33,7 +33,7 @@ DEFAULT_LIMIT = 50  # rows shown per section
 COLUMNS = [
     "follow_up_id", "section", "due_on", "due_at", "campaign_id", "campaign", "official_id",
     "official", "assignee_id", "assignee", "last_attempt_at", "last_outcome", "local_time",
-    "office", "callable", "timezone", "country",
+    "office", "callable", "timezone", "country", "reason",
 ]  # fmt: skip
 
 
@@ -121,7 +121,7 @@ def _branch(index: int, due: Any, owed: list[Any], limit: int) -> Any:
     return (
         select(
             FollowUp.id, FollowUp.due_on, FollowUp.due_at, FollowUp.campaign_id,
-            FollowUp.official_id, FollowUp.assignee_id,
+            FollowUp.official_id, FollowUp.assignee_id, FollowUp.reason,
             literal(SECTIONS[index]).label("section"), literal(index).label("ord"),
         )
         # Walks ix_follow_ups_due_on in order and stops at ``limit`` open ones.
@@ -169,4 +169,5 @@ def _record(row: Any, hours: dict[int, OfficeHours], now_utc: datetime) -> dict[
         "last_attempt_at": row.last_attempt_at, "last_outcome": row.last_outcome or "",
         "local_time": f"{state.local_time:%a %H:%M}", "office": state.label,
         "callable": state.callable, "timezone": row.timezone, "country": row.country,
+        "reason": row.reason,
     }  # fmt: skip

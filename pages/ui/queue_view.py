@@ -38,7 +38,8 @@ def row_lines(row: dict[str, Any]) -> tuple[str, str]:
     last = "no attempt yet"
     if row["last_attempt_at"] is not None and not pd.isna(row["last_attempt_at"]):
         last = f"last {row['last_attempt_at']:%Y-%m-%d %H:%M} UTC, {row['last_outcome']}"
-    return first, f"{last} · {row['local_time']} there, {row['office']}"
+    why = f"{row['reason']} · " if row["reason"] else ""
+    return first, f"{why}{last} · {row['local_time']} there, {row['office']}"
 
 
 def draw_section(
