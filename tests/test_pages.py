@@ -304,10 +304,8 @@ def test_download_data_is_built_on_demand_with_the_filters(db: Engine) -> None:
 
     coordinator = ensure_account(Role.COORDINATOR)
 
-    with downloads.attempts_csv(fax_only, excel=False, actor_id=coordinator)() as file:
-        plain = file.read().decode("utf-8")
-    with downloads.attempts_csv(fax_only, excel=True, actor_id=coordinator)() as file:
-        excel = file.read().decode("utf-8")
+    plain = downloads.attempts_csv(fax_only, excel=False, actor_id=coordinator)().decode("utf-8")
+    excel = downloads.attempts_csv(fax_only, excel=True, actor_id=coordinator)().decode("utf-8")
 
     lines = plain.splitlines()
     assert lines[0] == ",".join(ATTEMPT_COLUMNS)

@@ -1,5 +1,5 @@
 """The Reports page's downloads: each a function that writes an audited export into a
-temporary file when the button is pressed, and hands that file over to Streamlit."""
+temporary file when the button is pressed, and hands its bytes over to Streamlit."""
 
 from __future__ import annotations
 
@@ -15,30 +15,27 @@ from models.filters import Filters
 from pages.ui import cache
 
 
-def _deferred(write: Callable[[Engine, BinaryIO], object]) -> Callable[[], BinaryIO]:
+def _deferred(write: Callable[[Engine, BinaryIO], object]) -> Callable[[], bytes]:
     """A function that writes an export into a temporary file when called (on the
-    download click) and hands over that file, rewound, for Streamlit to send.
+    download click) and returns its bytes for Streamlit to send.
 
     It runs on a thread of its own, outside the page's run, so it gets the engine now;
-    the export opens its own sessions then (check, read, audit). The file has no name
-    on disk and is gone once closed.
+    the export opens its own sessions then (check, read, audit). The export streams into
+    the file; Streamlit 1.67 keeps every download's bytes in memory whatever it is given
+    (it refuses an open temporary file), so the bytes are read back once, at the end.
     """
     bound = cache.engine()
 
-    def build() -> BinaryIO:
-        file = tempfile.TemporaryFile()  # noqa: SIM115 (handed over open)
-        try:
+    def build() -> bytes:
+        with tempfile.TemporaryFile() as file:
             write(bound, file)
-        except BaseException:
-            file.close()
-            raise
-        file.seek(0)
-        return file
+            file.seek(0)
+            return file.read()
 
     return build
 
 
-def attempts_csv(filters: Filters, *, excel: bool, actor_id: int) -> Callable[[], BinaryIO]:
+def attempts_csv(filters: Filters, *, excel: bool, actor_id: int) -> Callable[[], bytes]:
     """The audited attempts export, built on the download click."""
     return _deferred(
         lambda bound, out: exports.export_attempts(
@@ -47,7 +44,7 @@ def attempts_csv(filters: Filters, *, excel: bool, actor_id: int) -> Callable[[]
     )
 
 
-def officials_csv(*, excel: bool, actor_id: int, campaign_id: int | None) -> Callable[[], BinaryIO]:
+def officials_csv(*, excel: bool, actor_id: int, campaign_id: int | None) -> Callable[[], bytes]:
     """The audited officials export (one campaign's targets, or the whole directory)."""
     return _deferred(
         lambda bound, out: exports.export_officials(
@@ -58,7 +55,7 @@ def officials_csv(*, excel: bool, actor_id: int, campaign_id: int | None) -> Cal
 
 def summary_csv(
     kind: exports.SummaryKind, filters: Filters, *, actor_id: int, today: date
-) -> Callable[[], BinaryIO]:
+) -> Callable[[], bytes]:
     """The audited summary export ``kind`` over ``filters``."""
     return _deferred(
         lambda bound, out: exports.export_summary(

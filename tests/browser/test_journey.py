@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.browser import (
@@ -160,7 +161,12 @@ def download_attempts_csv(page: Page, artifacts: Path) -> list[dict[str, str]]:
     with page.expect_download() as info:
         button.click()
     download = info.value
-    assert download.suggested_filename == "attempts.csv"
+    # Named after what it holds: the (only) campaign, the sidebar's default 12 weeks to today.
+    today = datetime.now(UTC).date()
+    start = today - timedelta(weeks=12, days=-1)
+    assert download.suggested_filename == (
+        f"attempts_chechnya-stop-the-persecution-of-gay-men_{start}_{today}.csv"
+    )
     saved = artifacts / "attempts.csv"
     download.save_as(saved)
     page.screenshot(path=str(artifacts / "journey-reports.png"))
