@@ -44,6 +44,8 @@ ATTEMPTS_CSV_COLUMNS = [
     "duration_s",
     "follow_up_on",
     "notes",
+    "stance",
+    "response_summary",
 ]
 FIRST_NOTES = "Asked for the position in writing"
 SECOND_NOTES = "Called again; line 1 busy, left the ask with the switchboard"
