@@ -27,7 +27,7 @@ from models.importing.cells import (
 )
 from models.importing.headers import Columns
 from models.importing.reading import Record
-from models.vocab import OUTCOMES_BY_CHANNEL, Channel, Outcome
+from models.vocab import OUTCOMES_BY_CHANNEL, Channel, Outcome, Stance
 
 CLOCK_SKEW = timedelta(minutes=5)
 T = TypeVar("T")
@@ -48,6 +48,8 @@ class AttemptEntry:
     duration_s: int | None
     follow_up_on: date | None
     notes: str
+    stance: Stance | None = None  # the response's stance, when the file gives one
+    response_summary: str = ""
 
 
 class _Problems(list[str]):
@@ -84,13 +86,17 @@ def read_attempt(record: Record, columns: Columns, tz: ZoneInfo) -> AttemptEntry
     lengths = {"campaign": 200, "organization": 300, "contact": 500, "coordinator": 80}
     texts = {name: text(name, max_len) for name, max_len in lengths.items()}
     notes = text("notes")
+    stance = problems.check(
+        lambda: vocab_cell(cell("stance"), Stance, "stance") if cell("stance").strip() else None
+    )
+    summary = text("response_summary", 2000)
     problems += _consistency(official, channel, outcome, occurred)
     if problems or channel is None or outcome is None or occurred is None:
         raise CellProblem("; ".join(problems))
     return AttemptEntry(
         record.line, texts["campaign"], official, texts["organization"], channel, outcome,
         occurred.replace(microsecond=0), texts["contact"], responded_at, texts["coordinator"],
-        duration, follow_up, notes,
+        duration, follow_up, notes, stance, summary,
     )  # fmt: skip
 
 

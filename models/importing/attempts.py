@@ -220,7 +220,11 @@ def _rows(
         if entry.responded_at is not None:
             responses.append(
                 ResponseRow(
-                    attempt_id, Stance.NONCOMMITTAL, entry.responded_at, who, IMPORTED_SUMMARY
+                    attempt_id,
+                    entry.stance or Stance.NONCOMMITTAL,
+                    entry.responded_at,
+                    who,
+                    entry.response_summary if entry.stance else IMPORTED_SUMMARY,
                 )
             )
     follow_ups = _follow_ups(

@@ -45,6 +45,8 @@ ATTEMPT_FIELDS: dict[str, tuple[str, ...]] = {
     "duration_s": ("duration s", "duration"),
     "follow_up_on": ("follow up on",),
     "notes": ("notes",),
+    "stance": ("stance",),
+    "response_summary": ("response summary",),
 }
 
 
