@@ -9,12 +9,12 @@ from __future__ import annotations
 import streamlit as st
 
 from models.exports import (
-    ATTEMPT_COLUMNS,
+    ATTEMPT_HEADER,
     SummaryKind,
     cli_command,
-    describe,
+    describe_text,
     file_name,
-    officials_file_name,
+    officials_scope,
 )
 from pages.ui import cache, downloads
 from pages.ui.filters import current_filters, today_utc
@@ -33,7 +33,7 @@ with exports_tab:
         f"{matching:,} attempts match the filters in the sidebar; one row per attempt. "
         "The download holds exactly these:"
     )
-    st.text("\n".join(describe(filters, labels)))
+    st.text(describe_text(filters, labels))
     plain, excel = st.columns(2)
     plain.download_button(
         "Download attempts CSV",
@@ -56,7 +56,7 @@ with exports_tab:
         "Timestamps are ISO 8601 in UTC. Cells that a spreadsheet would run as a formula "
         "are prefixed with an apostrophe. Columns, in order:"
     )
-    st.code(", ".join(ATTEMPT_COLUMNS), language=None, wrap_lines=True)
+    st.code(ATTEMPT_HEADER, language=None, wrap_lines=True)
     st.caption("For a very large export, run this from the app's folder on the server:")
     out = file_name("attempts", filters, labels)
     st.code(cli_command("attempts", filters, labels, out=out), language="bash", wrap_lines=True)
@@ -82,13 +82,12 @@ with exports_tab:
         )
 
     st.subheader("Officials")
-    campaign_id = filters.campaign_ids[0] if len(filters.campaign_ids) == 1 else None
-    scope = f"the targets of {labels.campaigns[0]}" if campaign_id else "the whole directory"
-    st.text(f"One row per contact point of {scope}, phones and faxes in E.164.")
+    scope = officials_scope(filters, labels)
+    st.text(f"One row per contact point of {scope.description}, phones and faxes in E.164.")
     st.download_button(
         "Download officials CSV",
-        data=downloads.officials_csv(excel=False, actor_id=user.id, campaign_id=campaign_id),
-        file_name=officials_file_name(labels.campaigns[0] if campaign_id else None),
+        data=downloads.officials_csv(excel=False, actor_id=user.id, campaign_id=scope.campaign_id),
+        file_name=scope.file_name,
         mime="text/csv",
         on_click="ignore",
     )

@@ -27,15 +27,17 @@ from models.exports.audited import (
     record_export,
 )
 from models.exports.cells import BOM, csv_line, neutralise, quote, unneutralise
-from models.exports.columns import ATTEMPT_COLUMNS, OFFICIAL_COLUMNS
+from models.exports.columns import ATTEMPT_COLUMNS, ATTEMPT_HEADER, OFFICIAL_COLUMNS
 from models.exports.lines import STREAM_ROWS, write_lines
 from models.exports.naming import (
     Labels,
     cli_command,
     describe,
+    describe_text,
     file_name,
     labels_for,
     officials_file_name,
+    officials_scope,
     slug,
 )
 from models.exports.officials import write_officials
@@ -97,10 +99,13 @@ def officials_csv_bytes(session: Session, *, excel: bool = False) -> bytes:
 
 
 __all__ = [
-    "ATTEMPT_COLUMNS", "BOM", "OFFICIAL_COLUMNS", "STREAM_ROWS", "SUMMARY_COLUMNS",
+    "ATTEMPT_COLUMNS", "ATTEMPT_HEADER", "BOM", "OFFICIAL_COLUMNS", "STREAM_ROWS",
+    "SUMMARY_COLUMNS",
     "HashingSink", "Labels", "SummaryKind", "Written", "attempts_csv_bytes", "attempts_export",
-    "check_export", "cli_command", "csv_line", "describe", "describe_filters", "export_attempts",
+    "check_export", "cli_command", "csv_line", "describe", "describe_filters", "describe_text",
+    "export_attempts",
     "export_officials", "export_summary", "file_name", "labels_for", "neutralise",
-    "officials_csv_bytes", "officials_file_name", "quote", "record_export", "slug", "unneutralise",
+    "officials_csv_bytes", "officials_file_name", "officials_scope", "quote", "record_export",
+    "slug", "unneutralise",
     "write_attempts_csv", "write_officials_csv", "write_summary",
 ]  # fmt: skip

@@ -22,6 +22,8 @@ ATTEMPT_COLUMNS: tuple[str, ...] = (
     "stance",
     "response_summary",
 )
+# The attempts header as the Reports page lists it.
+ATTEMPT_HEADER = ", ".join(ATTEMPT_COLUMNS)
 OFFICIAL_COLUMNS: tuple[str, ...] = (
     "official",
     "title",

@@ -57,6 +57,25 @@ def file_name(what: str, filters: Filters, labels: Labels, *, excel: bool = Fals
     return f"{what}_{campaign}_{start}_{end}{'_excel' if excel else ''}.csv"
 
 
+@dataclass(frozen=True)
+class OfficialsScope:
+    """What the officials download holds for these filters: one campaign's targets (when
+    exactly one campaign is chosen) or the whole directory."""
+
+    campaign_id: int | None
+    description: str
+    file_name: str
+
+
+def officials_scope(filters: Filters, labels: Labels) -> OfficialsScope:
+    if len(filters.campaign_ids) == 1 and labels.campaigns:
+        name = labels.campaigns[0]
+        return OfficialsScope(
+            filters.campaign_ids[0], f"the targets of {name}", officials_file_name(name)
+        )
+    return OfficialsScope(None, "the whole directory", officials_file_name(None))
+
+
 def officials_file_name(campaign: str | None) -> str:
     """``officials_<campaign>.csv``, or ``officials_all.csv`` for the whole directory."""
     return f"officials_{slug(campaign) if campaign else 'all'}.csv"
@@ -73,6 +92,11 @@ def describe(filters: Filters, labels: Labels) -> list[str]:
         "Channels: " + (", ".join(str(c) for c in filters.channels) or "all"),
         "Coordinators: " + (", ".join(labels.coordinators) or "all"),
     ]
+
+
+def describe_text(filters: Filters, labels: Labels) -> str:
+    """:func:`describe`'s lines as one plain-text block."""
+    return "\n".join(describe(filters, labels))
 
 
 def cli_command(what: str, filters: Filters, labels: Labels, *, out: str) -> str:
