@@ -388,89 +388,13 @@ class AuditEvent(Base):
     __table_args__ = (Index("ix_audit_events_occurred_at", "occurred_at"),)
 
 
-# Rollups: derived counts kept current by models/insights/upkeep.py in the same transaction as
-# every write that changes them, and rebuilt from the raw tables by rebuild_rollups().
-# Weeks start on Monday (UTC). Attempts, delays and hours are counted per week
-# (period_days = 7, period_start a Monday), per day (1) and over all time (0,
-# period_start 1970-01-01), so a date range reads whole weeks plus a few days at its
-# edges, or all time less the weeks outside it, whichever is less. No coordinator
-# column: per coordinator the rollups would be as large as the attempts table, so views
-# filtered by coordinator read the raw table.
+# The rollup tables live in their own module; importing it here registers them on
+# Base.metadata with the rest and keeps ``from models.tables import AttemptRollup`` working.
+from models.rollup_tables import (  # noqa: E402
+    AttemptRollup,
+    FollowUpRollup,
+    HourRollup,
+    ResponseDelayRollup,
+)
 
-
-class AttemptRollup(Base):
-    """Live attempts and those answered, per period, campaign, official, channel and outcome."""
-
-    __tablename__ = "attempt_rollup"
-
-    period_days: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    period_start: Mapped[date] = mapped_column(Date, primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    official_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    channel: Mapped[Channel] = mapped_column(str_enum(Channel), primary_key=True)
-    outcome: Mapped[Outcome] = mapped_column(str_enum(Outcome), primary_key=True)
-    outcome_class: Mapped[OutcomeClass] = mapped_column(str_enum(OutcomeClass))
-    attempts: Mapped[int] = mapped_column(Integer)
-    responded: Mapped[int] = mapped_column(Integer)
-
-    __table_args__ = ({"sqlite_with_rowid": False},)
-
-
-class ResponseDelayRollup(Base):
-    """Responses per period of the attempt, campaign, official, channel and delay band."""
-
-    __tablename__ = "response_delay_rollup"
-
-    period_days: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    period_start: Mapped[date] = mapped_column(Date, primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    official_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    channel: Mapped[Channel] = mapped_column(str_enum(Channel), primary_key=True)
-    band: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    responses: Mapped[int] = mapped_column(Integer)
-
-    __table_args__ = ({"sqlite_with_rowid": False},)
-
-
-class HourRollup(Base):
-    """Phone calls, and those that reached someone, per period and the official's local hour."""
-
-    __tablename__ = "hour_rollup"
-
-    period_days: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    period_start: Mapped[date] = mapped_column(Date, primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    official_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    local_weekday: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    local_hour: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    attempts: Mapped[int] = mapped_column(Integer)
-    live_contacts: Mapped[int] = mapped_column(Integer)
-
-    __table_args__ = ({"sqlite_with_rowid": False},)
-
-
-class FollowUpRollup(Base):
-    """Follow-ups not cancelled, per due day, campaign and official: open, done on time, late."""
-
-    __tablename__ = "follow_up_rollup"
-
-    due_on: Mapped[date] = mapped_column(Date, primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    official_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    open: Mapped[int] = mapped_column(Integer)
-    done_on_time: Mapped[int] = mapped_column(Integer)
-    done_late: Mapped[int] = mapped_column(Integer)
-
-    __table_args__ = (
-        # The rows still holding an open follow-up: what the open/overdue tiles sum.
-        Index(
-            "ix_follow_up_rollup_open",
-            "due_on",
-            "campaign_id",
-            "official_id",
-            "open",
-            sqlite_where=text("open > 0"),
-            postgresql_where=text("open > 0"),
-        ),
-        {"sqlite_with_rowid": False},
-    )
+__all__ = ["AttemptRollup", "FollowUpRollup", "HourRollup", "ResponseDelayRollup"]
