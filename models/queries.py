@@ -362,11 +362,6 @@ def awaiting_reply(
     ]
 
 
-def attempt_time(session: Session, attempt_id: int) -> datetime | None:
-    """When an attempt was made (aware UTC); None if there is no such attempt."""
-    return session.scalar(select(Attempt.occurred_at).where(Attempt.id == attempt_id))
-
-
 def _frame(session: Session, stmt: object, columns: list[str] | None = None) -> pd.DataFrame:
     result = session.execute(stmt)  # type: ignore[call-overload]
     names = columns or list(result.keys())

@@ -13,7 +13,7 @@ from models.backup import backup_bytes, check_backup
 from models.db import make_engine, session_scope
 from models.tables import AuditEvent
 from models.vocab import Role
-from pages.ui import cache
+from pages.ui import admin_backup, cache
 from tests.apptest_helpers import button, ensure_account, open_app, seed_database, texts, widget
 from tests.backup_world import rows_without_backup_events
 from tests.factories import make_official
@@ -59,7 +59,7 @@ def test_the_download_is_a_valid_backup_and_audited(app_db: Engine) -> None:
     the seed's rows; the download is audited as the admin's."""
     at = open_app("admin")
     admin = ensure_account(Role.ADMIN)
-    data = cache.backup_download(admin)()
+    data = admin_backup.backup_download(admin)()
     with Session(app_db) as session:
         audited = session.execute(
             select(AuditEvent.actor_id, AuditEvent.entity).where(AuditEvent.action == "backup")

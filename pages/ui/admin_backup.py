@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
 
+from models import backup
 from models.backup_format import BackupRejected
 from models.permissions import PermissionDenied
 from pages.ui import cache, render
@@ -26,7 +28,7 @@ def backup_section(actor_id: int) -> None:
     )
     st.download_button(
         "Download backup",
-        data=cache.backup_download(actor_id),
+        data=backup_download(actor_id),
         file_name=f"outreach-{datetime.now(UTC):%Y%m%d-%H%M%S}Z.zip",
         mime="application/zip",
         on_click="ignore",
@@ -51,7 +53,7 @@ def restore_from(data: bytes | None, word: str, actor_id: int) -> None:
         render.error(f"Type {CONFIRM_WORD} in the box to confirm. Nothing was changed.")
         return
     try:
-        report = cache.restore_backup(data, actor_id=actor_id)
+        report = restore_backup(data, actor_id=actor_id)
     except (BackupRejected, PermissionDenied) as exc:
         render.error(f"{str(exc).rstrip('.')}. Nothing was changed.")
         return
@@ -67,3 +69,19 @@ def restored_rows(rows: dict[str, int]) -> pd.DataFrame:
         [{"table": name, "rows restored": rows[name]} for name in sorted(rows)],
         columns=["table", "rows restored"],
     )
+
+
+def backup_download(actor_id: int) -> Callable[[], bytes]:
+    """A function that builds a whole-database backup when called (on the download click).
+
+    It runs on a thread of its own, outside the page's run, so it takes the engine now.
+    """
+    bound = cache.engine()
+    return lambda: backup.backup_bytes(bound, actor_id=actor_id)
+
+
+def restore_backup(data: bytes, *, actor_id: int) -> backup.RestoreReport:
+    """Replace the database's contents with the backup in ``data``, then forget every read."""
+    report = backup.restore(cache.engine(), data, actor_id=actor_id)
+    cache.invalidate(cache.EVERYTHING)
+    return report

@@ -29,7 +29,6 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from models import (
-    backup,
     cadence_rules,
     exports,
     freshness,
@@ -353,16 +352,6 @@ def awaiting_reply(campaign_id: int, official_id: int) -> list[Option]:
 
 
 @_activity
-def _attempt_time(url: str, attempt_id: int) -> datetime | None:
-    with _reading(url) as session:
-        return queries.attempt_time(session, attempt_id)
-
-
-def attempt_time(attempt_id: int) -> datetime | None:
-    return _attempt_time(database_url(), attempt_id)
-
-
-@_activity
 def _work_queue(
     url: str, today: date, minute: datetime, horizon_days: int, assignee_id: int | None
 ) -> queue.Queue:
@@ -459,19 +448,3 @@ def _export_labels(url: str, filters: Filters) -> exports.Labels:
 def export_labels(filters: Filters) -> exports.Labels:
     """The names of the campaigns, officials and coordinators the filters select."""
     return _export_labels(database_url(), filters)
-
-
-def backup_download(actor_id: int) -> Callable[[], bytes]:
-    """A function that builds a whole-database backup when called (on the download click).
-
-    It runs on a thread of its own, outside the page's run, so it takes the engine now.
-    """
-    bound = engine()
-    return lambda: backup.backup_bytes(bound, actor_id=actor_id)
-
-
-def restore_backup(data: bytes, *, actor_id: int) -> backup.RestoreReport:
-    """Replace the database's contents with the backup in ``data``, then forget every read."""
-    report = backup.restore(engine(), data, actor_id=actor_id)
-    invalidate(EVERYTHING)
-    return report
