@@ -9,7 +9,7 @@ import streamlit as st
 
 from models.localtime import zone
 from models.queue import HORIZONS, SECTIONS
-from pages.ui import cache, history_view, queue_view, render, state
+from pages.ui import cache, history_view, queue_health_view, queue_view, render, state
 from pages.ui.guard import guard
 
 EMPTY = {
@@ -42,6 +42,11 @@ for tab, label, assignee in ((mine, "Mine", user.id), (team, "Team", None)):
     if not tab.open:
         continue
     with tab:
+        st.subheader("Queue health")
+        channel = queue_health_view.channel_choice(label)
+        queue_health_view.draw(
+            cache.health_of_queue(today=today, now=now, channel=channel, assignee_id=assignee)
+        )
         work = cache.work_queue(today=today, now=now, horizon_days=days, assignee_id=assignee)
         for section in SECTIONS:
             queue_view.draw_section(

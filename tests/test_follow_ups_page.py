@@ -9,13 +9,16 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from models.commands import create_follow_up
+from models.base import utcnow
+from models.commands import create_follow_up, log_attempt
+from models.follow_up_work import snooze_follow_up
 from models.tables import Official
-from models.vocab import Role
+from models.vocab import Channel, Outcome, Role
 from pages.ui import log_form, state
 from pages.ui.filters import today_utc
 from tests.apptest_helpers import ensure_account, open_app, signed_in, texts
 from tests.factories import make_user
+from tests.visitors import CAMPAIGN
 
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 
@@ -47,7 +50,8 @@ def _owed(engine: Engine, official_id: int, assignee_id: int, *days: int) -> lis
 
 
 def _headings(at: object) -> list[str]:
-    return [s.value for s in at.subheader]  # type: ignore[attr-defined]
+    """The queue's section headings (Queue health's own heading left out)."""
+    return [s.value for s in at.subheader if s.value != "Queue health"]  # type: ignore[attr-defined]
 
 
 def test_mine_shows_my_follow_ups_team_shows_everyones(db: Engine) -> None:
@@ -101,3 +105,43 @@ def test_a_viewer_sees_the_queue_without_log_buttons(db: Engine) -> None:
     at.run()
     assert _headings(at) == ["Overdue (0)", "Due today (1)", "Upcoming (0)"]
     assert [b.label for b in at.button if b.label == "Log"] == []
+
+
+def test_queue_health_counts_callable_now_and_why_not(db: Engine) -> None:
+    """Two targets, neither callable whatever the clock says: one snoozed, one at the
+    daily limit (three calls already today, the seeded campaign's limit); by email the
+    seeded officials have no address to write to."""
+    me = ensure_account(Role.COORDINATOR, "test coordinator")
+    viktorov = _official(db, "Anatoly Dmitrievich Viktorov")
+    other = next(i for i in _official_ids(db) if i != viktorov)
+    with Session(db) as session:
+        for n in range(3):
+            log_attempt(
+                session, campaign_id=1, official_id=other, channel=Channel.PHONE,
+                outcome=Outcome.NO_ANSWER, actor_id=me, idempotency_key=f"health-{n}",
+                occurred_at=utcnow() - timedelta(minutes=n + 1),
+            )  # fmt: skip
+        session.commit()
+    snoozed, _capped = _owed(db, viktorov, me, -1) + _owed(db, other, me, -1)
+    with Session(db) as session:
+        snooze_follow_up(
+            session, follow_up_id=snoozed, until=today_utc() + timedelta(days=3), actor_id=me
+        )
+        session.commit()
+    at = open_app("follow-ups", role=Role.COORDINATOR)
+    assert at.subheader[0].value == "Queue health"
+    assert [m.value for m in at.metric] == ["0 of 2"]
+    shown = "\n".join(texts(at.text))
+    assert "snoozed: 1" in shown
+    assert "daily limit reached: 1" in shown
+    assert f"Anatoly Dmitrievich Viktorov · {CAMPAIGN}: snoozed (until " in shown
+    at.segmented_control(key="queue-health-channel:Mine").set_value(Channel.EMAIL).run()
+    assert [m.value for m in at.metric] == ["0 of 2"]
+    shown = "\n".join(texts(at.text))
+    assert "snoozed: 1" in shown
+    assert "no contact point for this channel: 1" in shown
+
+
+def _official_ids(engine: Engine) -> list[int]:
+    with Session(engine) as session:
+        return list(session.scalars(select(Official.id).order_by(Official.id)))

@@ -37,6 +37,7 @@ from models import (
     insights,
     queries,
     queue,
+    queue_health,
     timeline,
 )
 from models import filters as filters_model
@@ -49,6 +50,7 @@ from models.history import PastAttempt
 from models.insights import Summary
 from models.queries import CampaignView, OfficialCard, Option
 from models.timeline import TimelineEvent
+from models.vocab import Channel
 
 T = TypeVar("T")
 
@@ -375,6 +377,24 @@ def work_queue(
     """The Follow-ups queue (Mine: ``assignee_id``; Team: None); office states to the minute."""
     minute = now.replace(second=0, microsecond=0)
     return _work_queue(database_url(), today, minute, horizon_days, assignee_id)
+
+
+@_activity
+def _queue_health(
+    url: str, today: date, minute: datetime, channel: str, assignee_id: int | None
+) -> queue_health.Health:
+    with _reading(url) as session:
+        return queue_health.queue_health(
+            session, today=today, now_utc=minute, channel=Channel(channel), assignee_id=assignee_id
+        )
+
+
+def health_of_queue(
+    *, today: date, now: datetime, channel: Channel, assignee_id: int | None
+) -> queue_health.Health:
+    """Callable now and why not, for the queue due by ``today``; to the minute."""
+    minute = now.replace(second=0, microsecond=0)
+    return _queue_health(database_url(), today, minute, str(channel), assignee_id)
 
 
 # --- The filtered figures (Insights, Reports), keyed by filters and stamps ---------------
