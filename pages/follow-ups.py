@@ -9,7 +9,15 @@ import streamlit as st
 
 from models.localtime import zone
 from models.queue import HORIZONS, SECTIONS
-from pages.ui import cache, history_view, queue_health_view, queue_view, render, state
+from pages.ui import (
+    cache,
+    history_view,
+    queue_health_view,
+    queue_view,
+    render,
+    set_aside_view,
+    state,
+)
 from pages.ui.guard import guard
 
 EMPTY = {
@@ -53,3 +61,4 @@ for tab, label, assignee in ((mine, "Mine", user.id), (team, "Team", None)):
                 section, work.section(section), work.totals[section],
                 tab=label, user=user, empty=EMPTY[section], today=today,
             )  # fmt: skip
+set_aside_view.draw(user, today=today, now=now)

@@ -38,6 +38,7 @@ from models import (
     queries,
     queue,
     queue_health,
+    set_aside,
     timeline,
 )
 from models import filters as filters_model
@@ -395,6 +396,24 @@ def health_of_queue(
     """Callable now and why not, for the queue due by ``today``; to the minute."""
     minute = now.replace(second=0, microsecond=0)
     return _queue_health(database_url(), today, minute, str(channel), assignee_id)
+
+
+@_activity
+def _set_aside(
+    url: str, today: date, minute: datetime, assignee_id: int | None, cancelled: bool
+) -> list[set_aside.SetAside]:
+    with _reading(url) as session:
+        return set_aside.set_aside(
+            session, today=today, now_utc=minute, assignee_id=assignee_id, cancelled=cancelled
+        )
+
+
+def set_aside_follow_ups(
+    *, today: date, now: datetime, assignee_id: int | None, cancelled: bool
+) -> list[set_aside.SetAside]:
+    """Snoozed follow-ups (and, if ``cancelled``, the lately cancelled ones)."""
+    minute = now.replace(second=0, microsecond=0)
+    return _set_aside(database_url(), today, minute, assignee_id, cancelled)
 
 
 # --- The filtered figures (Insights, Reports), keyed by filters and stamps ---------------
