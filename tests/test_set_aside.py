@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from streamlit.testing.v1 import AppTest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
 
 from models.commands import create_follow_up
 from models.follow_up_work import cancel_follow_up, snooze_follow_up
