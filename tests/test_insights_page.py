@@ -90,8 +90,11 @@ def insights_at(params: dict[str, str | list[str]]) -> AppTest:
 UP_FRONT = sum(shown.up_front for shown in FIGURES)
 
 
-def specs_of(at: AppTest) -> list[dict[str, Any]]:
-    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+def specs_of(at: AppTest, *, block: str = "figures") -> list[dict[str, Any]]:
+    """The drawn charts' specs: of the Insights figures, or (``block="follow-through"``)
+    of the follow-through block's charts, which say so in their ``usermeta``."""
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    return [s for s in specs if s.get("usermeta", {}).get("block", "figures") == block]
 
 
 def tab_runs(at: AppTest) -> Iterator[AppTest]:

@@ -3,7 +3,8 @@ officials gone quiet, the funnel and time to first response per channel.
 
 Each is a registered figure (``models.insights.FOLLOW_THROUGH``) drawn as a plain table
 with its counts and its definition under it; cells typed by people (summaries, names)
-stay plain text in the table.
+stay plain text in the table. The funnel and the time-to-first-response curve get a
+chart above their table (pages/ui/follow_through_charts.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import streamlit as st
 from models import insights
 from models.filters import Filters
 from pages.ui import cache, render
+from pages.ui.follow_through_charts import CHARTS, has_chart
+from pages.ui.insights_view import chart
 
 TITLES = {
     "responses": "Responses",
@@ -33,6 +36,8 @@ def draw(filters: Filters, *, today: date) -> None:
         if frame.empty:
             st.caption("Nothing matches the filters.")
         else:
+            if has_chart(figure.key, frame):
+                chart(CHARTS[figure.key], frame)
             render.table(frame)
         for key in figure.definitions:
             st.caption(insights.DEFINITIONS[key])
