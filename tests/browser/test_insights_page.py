@@ -26,6 +26,7 @@ if PLAYWRIGHT_IMPORTABLE:
     from playwright.sync_api import Page, expect
 
 CHART = '[data-testid="stVegaLiteChart"]'
+FOLLOW_THROUGH_CHARTS = 2  # below the figures, always drawn: the funnel and the curve
 
 
 def charts_drawn(page: Page, count: int) -> None:
@@ -55,22 +56,23 @@ def open_insights(open_demo_page: OpenPage) -> Page:
 def test_insights_draws_its_charts_through_a_tab_and_a_filter(
     open_demo_page: OpenPage, artifacts: Path
 ) -> None:
-    """Tiles and two charts (the first one and the open tab's); another tab draws its own;
-    picking a channel reruns with every chart drawn again; no exception anywhere."""
+    """Tiles and four charts (the first one, the open tab's, and the follow-through
+    block's funnel and time-to-first-response curve); another tab draws its own; picking
+    a channel reruns with every chart drawn again; no exception anywhere."""
     page = open_insights(open_demo_page)
 
-    charts_drawn(page, 2)
+    charts_drawn(page, 2 + FOLLOW_THROUGH_CHARTS)
     no_exception(page)
     page.get_by_role("tab", name="Outcome mix").click()
     expect(page.get_by_role("heading", name="Outcome mix by channel")).to_be_visible()
     wait_idle(page)
-    charts_drawn(page, 2)
+    charts_drawn(page, 2 + FOLLOW_THROUGH_CHARTS)
     expect(page.get_by_role("button", name="Download data").first).to_be_visible()
     page.get_by_role("combobox", name="Channels").click()
     page.get_by_role("option", name="phone", exact=True).click()
     expect(page).to_have_url(re.compile(r"[?&]channel=phone"))
     wait_idle(page)
-    charts_drawn(page, 2)
+    charts_drawn(page, 2 + FOLLOW_THROUGH_CHARTS)
     no_exception(page)
     page.screenshot(path=str(artifacts / "insights-outcome-mix-phone.png"))
 
@@ -94,5 +96,5 @@ def test_a_typed_date_range_applies_on_enter(open_demo_page: OpenPage) -> None:
     expect(page).to_have_url(re.compile(rf"[?&]from={start:%Y-%m-%d}"))
     wait_idle(page)
     assert params(page)["to"] == [f"{today:%Y-%m-%d}"]
-    charts_drawn(page, 2)
+    charts_drawn(page, 2 + FOLLOW_THROUGH_CHARTS)
     no_exception(page)
