@@ -27,6 +27,7 @@ from models.demo import DEMO_CAMPAIGN_NAME
 from models.directory import office_hours_of
 from models.office_status import availability
 from models.queue import SECTIONS, follow_up_queue
+from models.queue_health import queue_health
 from models.tables import Attempt, Campaign, CampaignTarget, FollowUp, Official, User
 from models.vocab import FollowUpStatus
 from pages.ui import state
@@ -77,6 +78,12 @@ def model_times(engine: Engine, repeats: int, assignee_id: int | None = None) ->
         )  # fmt: skip
 
     return _timed(engine, run, repeats)
+
+
+def health_times(engine: Engine, repeats: int) -> list[float]:
+    """Seconds for queue health (callable now and why not), Team view, by phone."""
+    today, now = datetime.now(UTC).date(), datetime.now(UTC)
+    return _timed(engine, lambda session: queue_health(session, today=today, now_utc=now), repeats)
 
 
 def naive_times(engine: Engine, repeats: int) -> list[float]:

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, and_, case, func, literal, or_, select, true, union_all
+from sqlalchemy import and_, case, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import Session
 
 from models.localtime import OfficeHours
@@ -147,19 +147,16 @@ def _last(column: Any, q: Any) -> Any:
     )
 
 
-def office_hours(session: Session, official_ids: set[int] | Select[Any]) -> dict[int, OfficeHours]:
-    """The weekly office hours of ``official_ids`` (a set, or a SELECT of ids), in one
-    statement; an official without ranges is closed (in the result only for a set)."""
+def office_hours(session: Session, official_ids: set[int]) -> dict[int, OfficeHours]:
+    """The weekly office hours of ``official_ids``, in one statement (closed if no rows)."""
     ranges: dict[int, list[tuple[int, Any, Any]]] = defaultdict(list)
-    among = sorted(official_ids) if isinstance(official_ids, set) else official_ids
-    if not isinstance(among, list) or among:
+    if official_ids:
         stmt = select(
             OfficeRange.official_id, OfficeRange.weekday, OfficeRange.opens, OfficeRange.closes
-        ).where(OfficeRange.official_id.in_(among))
+        ).where(OfficeRange.official_id.in_(sorted(official_ids)))
         for row in session.execute(stmt):
             ranges[row.official_id].append((row.weekday, row.opens, row.closes))
-    ids = official_ids if isinstance(official_ids, set) else ranges.keys()
-    return {i: OfficeHours.of(ranges.get(i, [])) for i in ids}
+    return {i: OfficeHours.of(ranges.get(i, [])) for i in official_ids}
 
 
 def _record(row: Any, hours: dict[int, OfficeHours], now_utc: datetime) -> dict[str, Any]:

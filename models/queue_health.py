@@ -15,10 +15,11 @@ target that cannot be contacted now counts under the first reason that applies, 
 6. **office closed** (with when it opens): only for calls, the channel that needs
    someone in the office; a fax, an email or a letter arrives whenever it is sent.
 
-Three statements whatever the size: the targets (grouped in SQL), their contact points
-of the channel (grouped), and the live attempts of the last day and a bit (the widest
-local day on Earth), counted per target in the official's own day. Office states are
-computed once per official from the office hours read in one more statement.
+Four statements whatever the size: the targets (the open follow-ups due, grouped in SQL
+before they are joined to names), their officials' contact points of the channel (grouped),
+the live attempts of the widest local day on Earth around now, counted per target in the
+official's own day, and the officials' office hours, from which each official's office
+state is computed once.
 """
 
 from __future__ import annotations
@@ -34,11 +35,10 @@ from sqlalchemy.orm import Session
 
 from models.freshness import SUSPECT_AFTER
 from models.guard import local_day, local_day_bounds
-from models.localtime import OfficeHours
 from models.office_status import Availability, availability, when
 from models.queue import office_hours
 from models.tables import Attempt, Campaign, ContactPoint, FollowUp, Official
-from models.vocab import CHANNEL_FOR_KIND, Channel, FollowUpStatus
+from models.vocab import CHANNEL_FOR_KIND, Channel
 
 SNOOZED = "snoozed"
 NO_CONTACT_POINT = "no contact point for this channel"
@@ -50,7 +50,6 @@ REASONS = (SNOOZED, NO_CONTACT_POINT, ALL_SUSPECT, CAPPED, HOLIDAY, CLOSED)
 OFFICE_CHANNELS = frozenset({Channel.PHONE})  # channels that need the office open
 # A local day starts at most 14 h before and ends 12 h after the UTC day (UTC+14, UTC-12).
 _WIDEST_DAY = timedelta(hours=26)
-CLOSED_WEEK = OfficeHours.of([])  # an official with no office hours recorded
 
 
 @dataclass(frozen=True)
@@ -88,9 +87,8 @@ def queue_health(
 ) -> Health:
     """Health of the queue due by ``today`` (the coordinator's date), for ``channel``;
     only ``assignee_id``'s follow-ups when given (Mine), else everyone's (Team)."""
-    due = _due(today, assignee_id)
-    targets = session.execute(_targets(due, today)).all()
-    among = select(FollowUp.official_id).where(*due).distinct()
+    targets = session.execute(_targets(_due(today, assignee_id), today)).all()
+    among = {int(t.official_id) for t in targets}
     points = _points(session, among, channel)
     used = _used_today(session, targets, now_utc)
     hours = office_hours(session, among) if channel in OFFICE_CHANNELS else None
@@ -99,8 +97,7 @@ def queue_health(
     for t in targets:
         official_id = int(t.official_id)
         if hours is not None and official_id not in states:
-            week = hours.get(official_id, CLOSED_WEEK)
-            states[official_id] = availability(week, t.timezone, t.country, now_utc)
+            states[official_id] = availability(hours[official_id], t.timezone, t.country, now_utc)
         reason, detail = _why_not(
             t, points.get(official_id), used[(t.campaign_id, official_id)], states.get(official_id)
         )
@@ -120,52 +117,56 @@ def queue_health(
 
 
 def _due(today: date, assignee_id: int | None) -> list[Any]:
-    """Open follow-ups due by ``today`` (snoozed or not), ``assignee_id``'s if given."""
-    where = [
-        FollowUp.status == FollowUpStatus.OPEN,
-        FollowUp.completed_at.is_(None),
-        FollowUp.due_on <= today,
-    ]
+    """Open follow-ups due by ``today`` (snoozed or not), ``assignee_id``'s if given
+    (completed_at is NULL exactly while a follow-up is open: ix_follow_ups_open_at)."""
+    where = [FollowUp.completed_at.is_(None), FollowUp.due_on <= today]
     if assignee_id is not None:
         where.append(FollowUp.assignee_id == assignee_id)
     return where
 
 
 def _targets(due: list[Any], today: date) -> Any:
-    """One row per campaign and official with a follow-up due: how many are not snoozed."""
+    """One row per campaign and official with a follow-up due: how many are not snoozed
+    (grouped first, then joined to the campaign and the official)."""
     awake = or_(FollowUp.snoozed_until.is_(None), FollowUp.snoozed_until <= today)
-    return (
+    grouped = (
         select(
             FollowUp.campaign_id,
             FollowUp.official_id,
             func.count(case((awake, 1))).label("awake"),
             func.max(FollowUp.snoozed_until).label("snoozed_until"),
+        )
+        .where(*due)
+        .group_by(FollowUp.campaign_id, FollowUp.official_id)
+        .subquery("due")
+    )
+    return (
+        select(
+            grouped,
             Campaign.name.label("campaign"),
             Campaign.daily_cap,
             Official.full_name.label("official"),
             Official.timezone,
             Official.country,
         )
-        .join(Campaign, Campaign.id == FollowUp.campaign_id)
-        .join(Official, Official.id == FollowUp.official_id)
-        .where(*due)
-        .group_by(FollowUp.campaign_id, FollowUp.official_id, Campaign.id, Official.id)
-        .order_by(FollowUp.campaign_id, FollowUp.official_id)
+        .join(Campaign, Campaign.id == grouped.c.campaign_id)
+        .join(Official, Official.id == grouped.c.official_id)
+        .order_by(grouped.c.campaign_id, grouped.c.official_id)
     )
 
 
-def _points(session: Session, among: Any, channel: Channel) -> dict[int, int]:
+def _points(session: Session, among: set[int], channel: Channel) -> dict[int, int]:
     """Per official in ``among`` with points of ``channel``'s kind: how many of those are
     not suspect."""
     kinds = sorted(kind for kind, c in CHANNEL_FOR_KIND.items() if c == channel)
-    if not kinds:
+    if not kinds or not among:
         return {}
     rows = session.execute(
         select(
             ContactPoint.official_id,
             func.count(case((ContactPoint.failures_in_a_row < SUSPECT_AFTER, 1))),
         )
-        .where(ContactPoint.official_id.in_(among), ContactPoint.kind.in_(kinds))
+        .where(ContactPoint.official_id.in_(sorted(among)), ContactPoint.kind.in_(kinds))
         .group_by(ContactPoint.official_id)
     )
     return {int(official_id): int(sound) for official_id, sound in rows}
