@@ -50,7 +50,8 @@ def test_working_follow_ups_is_for_coordinators_and_admins(kind: str) -> None:
     at.session_state[state.FOLLOW_UP_TAB] = "Team"
     at.run()
 
-    assert [s.value for s in at.subheader][:3] == ["Overdue (0)", "Due today (0)", "Upcoming (1)"]
+    headings = [s.value for s in at.subheader]
+    assert headings[:4] == ["Queue health", "Overdue (0)", "Due today (0)", "Upcoming (1)"]
     working = {"Log"}
     assert button_labels(at) - {"Sign out"} == (set() if kind == "viewer" else working)
 
