@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from cli_backup import add_backup_commands
 from cli_campaigns import add_campaign_commands
 from cli_exports import add_export_commands
+from cli_followups import add_followups_command
 from cli_import import add_import_commands
 from models.accounts import (
     change_role,
@@ -104,6 +105,7 @@ def build_parser() -> Parser:
     add_campaign_commands(commands)
     add_backup_commands(commands)
     add_import_commands(commands)
+    add_followups_command(commands)
     return parser
 
 
