@@ -137,8 +137,9 @@ def _where(target: str) -> str:
 
 @contextmanager
 def atomic_output(target: str) -> Iterator[BinaryIO]:
-    """stdout for ``-``; else a temporary file beside ``target``, renamed onto it only
-    when the export succeeded, so a failed export leaves no half-written file."""
+    """stdout for ``-``; else a temporary file beside ``target``, readable by its owner
+    only (0600: exports hold what coordinators recorded), renamed onto it only when the
+    export succeeded, so a failed export leaves no half-written file."""
     if target == "-":
         sys.stdout.flush()
         yield sys.stdout.buffer
@@ -150,7 +151,6 @@ def atomic_output(target: str) -> Iterator[BinaryIO]:
     except OSError as exc:
         raise InvalidInput(f"cannot write {target}: {exc.strerror}") from exc
     try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would
         with open(fd, "wb") as out:
             yield out
             out.flush()
@@ -159,12 +159,6 @@ def atomic_output(target: str) -> Iterator[BinaryIO]:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 __all__ = ["add_export_commands", "atomic_output", "filters_from"]
