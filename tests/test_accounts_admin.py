@@ -163,7 +163,8 @@ def test_only_an_admin_may_reset_someone_elses_password(
     assert sign_in(engine, "admin", PASSWORD) is not None
 
 
-def test_the_account_list_says_who_is_locked(engine: Engine, world: World) -> None:
+@pytest.mark.usefixtures("world")
+def test_the_account_list_says_who_is_locked(engine: Engine) -> None:
     """list_accounts carries the lock (until when) and the failures counted."""
     lock_out(engine, "viewer")
     sign_in(engine, "coordinator", "not the passphrase")
