@@ -279,11 +279,7 @@ def set_active(session: Session, user_id: int, active: bool, *, actor_id: int | 
         return
     user.is_active = active
     if not active:
-        session.execute(
-            update(UserSession)
-            .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
-            .values(ended_at=utcnow(), end_reason="deactivated")
-        )
+        _end_sessions(session, user_id, "deactivated")
     record_event(
         session,
         actor_id=actor_id,
@@ -294,7 +290,11 @@ def set_active(session: Session, user_id: int, active: bool, *, actor_id: int | 
 
 
 def set_password(session: Session, user_id: int, password: str, *, actor_id: int | None) -> None:
-    """Set a new password (an admin for anyone; a user for themself). Never audited in clear."""
+    """Set a new password (an admin for anyone; a user for themself). Never audited in clear.
+
+    It also lifts a lockout. When someone else resets it (an admin, or ``cli.py``), the
+    user's open sessions end: a reset is often because the old password got out.
+    """
     if actor_id != user_id:
         require(session, actor_id, Permission.MANAGE_USERS, system_ok=True)
     else:
@@ -302,12 +302,44 @@ def set_password(session: Session, user_id: int, password: str, *, actor_id: int
     user = _user(session, user_id)
     user.password_hash = hash_password(password)
     user.failed_sign_ins, user.failures_since, user.locked_until = 0, None, None
+    if actor_id != user_id:
+        _end_sessions(session, user_id, "password reset")
     record_event(
         session,
         actor_id=actor_id,
         action="set_password",
         entity="user",
         entity_id=user_id,
+    )
+
+
+def unlock(
+    session: Session, user_id: int, *, actor_id: int | None, now: datetime | None = None
+) -> bool:
+    """Lift a sign-in lockout and forget the failures counted so far (an admin, or ``cli.py``).
+
+    False (and nothing audited) when the account was neither locked nor had failures.
+    """
+    require(session, actor_id, Permission.MANAGE_USERS, system_ok=True)
+    user = _user(session, user_id)
+    now = now or utcnow()
+    locked = user.locked_until is not None and user.locked_until > now
+    if not locked and not user.failed_sign_ins:
+        return False
+    changes = {"failed_sign_ins": user.failed_sign_ins, "was_locked": locked}
+    user.failed_sign_ins, user.failures_since, user.locked_until = 0, None, None
+    record_event(
+        session, actor_id=actor_id, action="unlock", entity="user", entity_id=user_id,
+        changes=changes,
+    )  # fmt: skip
+    return True
+
+
+def _end_sessions(session: Session, user_id: int, reason: str) -> None:
+    session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow(), end_reason=reason)
     )
 
 
@@ -320,6 +352,11 @@ class Account:
     is_active: bool
     can_sign_in: bool
     last_sign_in_at: datetime | None
+    locked_until: datetime | None = None  # may lie in the past: then it no longer holds
+    failed_sign_ins: int = 0
+
+    def locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
 
 
 def list_accounts(session: Session, *, include_demo: bool = False) -> list[Account]:
@@ -336,6 +373,8 @@ def list_accounts(session: Session, *, include_demo: bool = False) -> list[Accou
             u.is_active,
             u.password_hash is not None,
             u.last_sign_in_at,
+            u.locked_until,
+            u.failed_sign_ins,
         )
         for u in session.scalars(stmt)
     ]

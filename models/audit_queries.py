@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from models.audit_labels import action_label, actor_label, person, record_label
 from models.filters import start_of_day
 from models.tables import Attempt, AuditEvent, Campaign, Official, User
 
-AUDIT_LIMIT = 500
+AUDIT_PAGE = 100  # events per page of the Admin → Audit log table
+AuditKind = tuple[str, str]  # (action, entity) as stored, e.g. ("create", "attempt")
 
 
 @dataclass(frozen=True)
@@ -24,24 +27,90 @@ class AuditFilter:
     actions: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
     actor_ids: tuple[int, ...] = ()
+    kinds: tuple[AuditKind, ...] = ()  # (action, entity) pairs: "logged attempt", ...
+
+    def describe(self) -> dict[str, object]:
+        """The filter as JSON-friendly values, for the audit event of an export."""
+        return {
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+            "actions": list(self.actions),
+            "entities": list(self.entities),
+            "actor_ids": list(self.actor_ids),
+            "kinds": [list(kind) for kind in self.kinds],
+        }
 
 
-def audit_log(session: Session, where: AuditFilter, *, limit: int = AUDIT_LIMIT) -> pd.DataFrame:
-    """The newest audit events first: when, who, action, entity, record id, fields changed."""
+AUDIT_COLUMNS = ["event_id", "occurred_at", "actor", "action", "record", "changes"]
+
+
+def audit_log(
+    session: Session, where: AuditFilter, *, limit: int = AUDIT_PAGE, offset: int = 0
+) -> pd.DataFrame:
+    """One page of events, newest first: when, who (display and user name), what in
+    words, which record (named where a join can), and the fields changed."""
+    stmt = audit_events(where).limit(limit).offset(offset)
+    rows = [
+        {
+            "event_id": row.event_id,
+            "occurred_at": row.occurred_at,
+            "actor": actor_label(row.actor_display, row.actor_name),
+            "action": action_label(row.action, row.entity),
+            "record": record_label(row.entity, row.entity_id, record_name(row)),
+            "changes": describe_changes(row.changes),
+        }
+        for row in session.execute(stmt)
+    ]
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+
+
+def audit_count(session: Session, where: AuditFilter) -> int:
+    """How many events ``where`` selects (the pages of :func:`audit_log`)."""
+    stmt = _filtered(select(func.count(AuditEvent.id)), where)
+    return int(session.scalar(stmt) or 0)
+
+
+def audit_events(where: AuditFilter) -> Select[Any]:
+    """The events ``where`` selects, newest first, with the actor's and the record's names.
+
+    One statement: the record's name comes from outer joins on the user, official or
+    campaign the event is about (other records are named by id).
+    """
+    actor, subject = aliased(User), aliased(User)
+    about = AuditEvent.entity_id
     stmt = (
         select(
             AuditEvent.id.label("event_id"),
             AuditEvent.occurred_at,
-            User.display_name.label("actor"),
+            actor.display_name.label("actor_display"),
+            actor.name.label("actor_name"),
             AuditEvent.action,
             AuditEvent.entity,
             AuditEvent.entity_id,
             AuditEvent.changes,
+            subject.display_name.label("subject_display"),
+            subject.name.label("subject_name"),
+            Official.full_name.label("official_name"),
+            Campaign.name.label("campaign_name"),
         )
-        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .outerjoin(actor, actor.id == AuditEvent.actor_id)
+        .outerjoin(subject, and_(AuditEvent.entity == "user", subject.id == about))
+        .outerjoin(Official, and_(AuditEvent.entity == "official", Official.id == about))
+        .outerjoin(Campaign, and_(AuditEvent.entity == "campaign", Campaign.id == about))
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-        .limit(limit)
     )
+    return _filtered(stmt, where)
+
+
+def record_name(row: Any) -> str | None:
+    """The name of the user, official or campaign an :func:`audit_events` row is about."""
+    if row.subject_name is not None:
+        return person(row.subject_display, row.subject_name)
+    name: str | None = row.official_name or row.campaign_name
+    return name
+
+
+def _filtered(stmt: Select[Any], where: AuditFilter) -> Select[Any]:
     if where.date_from is not None:
         stmt = stmt.where(AuditEvent.occurred_at >= start_of_day(where.date_from))
     if where.date_to is not None:
@@ -52,17 +121,18 @@ def audit_log(session: Session, where: AuditFilter, *, limit: int = AUDIT_LIMIT)
         stmt = stmt.where(AuditEvent.entity.in_(where.entities))
     if where.actor_ids:
         stmt = stmt.where(AuditEvent.actor_id.in_(where.actor_ids))
-    frame = _frame(session, stmt)
-    frame["actor"] = frame["actor"].fillna("system")
-    frame["changes"] = frame["changes"].map(_describe_changes)
-    return frame
+    if where.kinds:
+        stmt = stmt.where(
+            or_(*(and_(AuditEvent.action == a, AuditEvent.entity == e) for a, e in where.kinds))
+        )
+    return stmt
 
 
-def audit_vocabulary(session: Session) -> tuple[list[str], list[str]]:
-    """The actions and entities that occur in the log, for the filter pick lists."""
-    actions = session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
-    entities = session.scalars(select(AuditEvent.entity).distinct().order_by(AuditEvent.entity))
-    return list(actions), list(entities)
+def audit_vocabulary(session: Session) -> tuple[list[AuditKind], list[str]]:
+    """The (action, entity) pairs and the entities in the log, for the filter pick lists."""
+    pairs = session.execute(select(AuditEvent.action, AuditEvent.entity).distinct())
+    kinds = sorted(((action, entity) for action, entity in pairs), key=lambda k: action_label(*k))
+    return kinds, sorted({entity for _, entity in kinds})
 
 
 def deleted_attempts(session: Session, *, limit: int = 200) -> pd.DataFrame:
@@ -123,7 +193,7 @@ def _attempt_columns(stmt: Select[()]) -> Select[()]:
     )
 
 
-def _describe_changes(changes: object) -> str:
+def describe_changes(changes: object) -> str:
     """A readable one-line summary of an event's changes (never contains notes' text)."""
     if not isinstance(changes, dict) or not changes:
         return ""

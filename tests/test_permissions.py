@@ -195,6 +195,10 @@ COMMANDS: dict[str, tuple[Permission, Command]] = {
             s, w.admin, "taken over, long enough", actor_id=actor
         ),
     ),
+    "unlock": (
+        Permission.MANAGE_USERS,
+        lambda s, w, actor: accounts.unlock(s, w.admin, actor_id=actor),
+    ),
     "check_export": (
         Permission.EXPORT,
         lambda s, w, actor: check_export(s, actor),

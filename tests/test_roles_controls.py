@@ -63,7 +63,19 @@ def test_working_follow_ups_is_for_coordinators_and_admins(kind: str) -> None:
         ("viewer", "campaigns", set()),
         ("viewer", "insights", set()),
         ("viewer", "officials", set()),
-        ("admin", "admin", {"Add user", "Change role", "Deactivate", "Restore attempt", "Restore"}),
+        (
+            "admin",
+            "admin",
+            {
+                "Add user",
+                "Change role",
+                "Deactivate",
+                "Unlock",
+                "Reset password",
+                "Restore attempt",
+                "Restore",
+            },
+        ),
     ],
 )
 @pytest.mark.usefixtures("world")

@@ -17,7 +17,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from models.audit import record_event
+from models.audit_queries import AuditFilter
 from models.db import session_scope
+from models.exports.audit_log import write_audit_log
 from models.exports.lines import write_lines
 from models.exports.officials import write_officials
 from models.exports.summary import SummaryKind, write_summary
@@ -87,11 +89,16 @@ def record_export(
 
 def audited(
     engine: Engine, out: BinaryIO, write: Writer, *, actor_id: int | None, what: str,
-    **audit: Any,
+    also_needs: Permission | None = None, **audit: Any,
 ) -> Written:  # fmt: skip
-    """Check, write through ``write`` into ``out`` (hashing it), then audit; the file's facts."""
+    """Check, write through ``write`` into ``out`` (hashing it), then audit; the file's facts.
+
+    ``also_needs``: a permission the actor must hold besides exporting (the audit log's).
+    """
     sink = HashingSink(out)
     with session_scope(engine, write=False) as session:
+        if also_needs is not None:
+            require(session, actor_id, also_needs, system_ok=True)
         check_export(session, actor_id)
         rows = write(session, sink)  # type: ignore[arg-type]
     written = sink.written(rows)
@@ -144,6 +151,21 @@ def export_summary(
     return audited(
         engine, out, write, actor_id=actor_id, what=f"summary by {kind.value}", filters=filters,
         excel=excel,
+    )  # fmt: skip
+
+
+def export_audit_log(
+    engine: Engine, out: BinaryIO, where: AuditFilter, *, actor_id: int | None,
+    excel: bool = False,
+) -> Written:  # fmt: skip
+    """The audited audit log export (admins only: it needs VIEW_AUDIT besides EXPORT)."""
+
+    def write(session: Session, sink: BinaryIO) -> int:
+        return write_audit_log(session, sink, where, excel=excel)
+
+    return audited(
+        engine, out, write, actor_id=actor_id, what="audit log", also_needs=Permission.VIEW_AUDIT,
+        excel=excel, extra={"filters": where.describe()},
     )  # fmt: skip
 
 

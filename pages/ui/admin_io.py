@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TypeVar
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from models import accounts, audit_queries
-from models.audit_queries import AuditFilter
+from models.audit_labels import person
+from models.audit_queries import AuditFilter, AuditKind
 from pages.ui import cache
 
 T = TypeVar("T")
@@ -23,7 +25,10 @@ def accounts_list() -> list[accounts.Account]:
     return read(lambda s: accounts.list_accounts(s))
 
 
-def accounts_table(people: list[accounts.Account]) -> pd.DataFrame:
+ACCOUNT_COLUMNS = ["user", "name", "role", "active", "locked", "last sign-in (UTC)"]
+
+
+def accounts_table(people: list[accounts.Account], now: datetime) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
@@ -31,19 +36,36 @@ def accounts_table(people: list[accounts.Account]) -> pd.DataFrame:
                 "name": a.display_name,
                 "role": str(a.role),
                 "active": a.is_active,
+                "locked": a.locked(now),
                 "last sign-in (UTC)": a.last_sign_in_at,
             }
             for a in people
         ],
-        columns=["user", "name", "role", "active", "last sign-in (UTC)"],
+        columns=ACCOUNT_COLUMNS,
     )
 
 
-def audit_log(where: AuditFilter) -> pd.DataFrame:
-    return read(lambda s: audit_queries.audit_log(s, where))
+def account_state(account: accounts.Account, now: datetime) -> str:
+    """One plain line: the account's name, and whether sign-in is locked or failing."""
+    who = person(account.display_name, account.name)
+    if account.locked(now) and account.locked_until is not None:
+        return f"{who}: locked after failed sign-ins until {account.locked_until:%H:%M} UTC."
+    if account.failed_sign_ins:
+        return f"{who}: {account.failed_sign_ins} failed sign-in(s) lately, not locked."
+    return f"{who}: {'can sign in' if account.can_sign_in else 'has no password yet'}."
 
 
-def audit_vocabulary() -> tuple[list[str], list[str]]:
+def audit_log(where: AuditFilter, *, page: int) -> pd.DataFrame:
+    """Page ``page`` (from 1) of the events ``where`` selects, newest first."""
+    size = audit_queries.AUDIT_PAGE
+    return read(lambda s: audit_queries.audit_log(s, where, limit=size, offset=(page - 1) * size))
+
+
+def audit_count(where: AuditFilter) -> int:
+    return read(lambda s: audit_queries.audit_count(s, where))
+
+
+def audit_vocabulary() -> tuple[list[AuditKind], list[str]]:
     return read(audit_queries.audit_vocabulary)
 
 

@@ -11,6 +11,8 @@ from typing import BinaryIO
 from sqlalchemy import Engine
 
 from models import exports
+from models.audit_queries import AuditFilter
+from models.exports.audited import export_audit_log
 from models.filters import Filters
 from pages.ui import cache
 
@@ -62,3 +64,8 @@ def summary_csv(
             bound, out, kind, filters, actor_id=actor_id, today=today
         )
     )
+
+
+def audit_csv(where: AuditFilter, *, actor_id: int) -> Callable[[], bytes]:
+    """The audited audit log export (admins only, checked by the model) of ``where``."""
+    return _deferred(lambda bound, out: export_audit_log(bound, out, where, actor_id=actor_id))

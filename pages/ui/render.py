@@ -160,3 +160,13 @@ def show_notice(key: str) -> None:
         return
     show = {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}
     show[message.kind](md_escape(message.text))
+
+
+_MARKS = {"success": "✔", "info": "ℹ", "warning": "⚠", "error": "✖"}
+
+
+def plain_notice(message: state.Notice) -> None:
+    """A notice shown exactly as written: no Markdown, so no links, images or directives
+    from a name in it (``st.success`` would interpret them, escaped or not)."""
+    with st.container(border=True):
+        st.text(f"{_MARKS[message.kind]} {message.text}")

@@ -92,6 +92,16 @@ ADD_TARGETS_FORM = "add_targets_form"
 EDIT_TARGET_FORM = "edit_target_form"
 TARGET_PICK = "target_pick"
 
+# Admin.
+ADD_USER_FORM = "add_user_form"
+ADD_USER_NOTICE = "add_user_notice"
+ADMIN_PICK_USER = "admin_pick_user"
+ADMIN_NEW_ROLE = "admin_new_role"  # prefix: one per user, so a pick never shows another's
+ADMIN_CHANGE_NOTICE = "admin_change_notice"
+RESET_FORM = "reset_form"  # an admin sets a new password for the picked user
+RESET_NOTICE = "reset_notice"
+AUDIT_PAGE = "audit_page"  # prefix: one per audit filter
+
 NoticeKind = Literal["success", "info", "warning", "error"]
 
 
