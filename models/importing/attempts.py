@@ -30,13 +30,21 @@ from sqlalchemy.orm import Session
 
 from models.audit import record_event
 from models.base import utcnow
-from models.bulk import AttemptRow, FollowUpRow, ResponseRow, bulk_writer
+from models.bulk import AttemptRow, BulkWriter, FollowUpRow, ResponseRow, bulk_writer
 from models.campaigns import CampaignInput, add_target, create_campaign
 from models.importing.attempt_rows import AttemptEntry, read_attempt
 from models.importing.cells import CellProblem
 from models.importing.headers import ATTEMPT_FIELDS, match_columns
 from models.importing.reading import read_table
-from models.importing.report import ImportRejected, ImportReport, unknown_columns_warning
+from models.importing.report import (
+    ImportRejected,
+    ImportReport,
+    Progress,
+    Stage,
+    file_sha256,
+    tell,
+    unknown_columns_warning,
+)
 from models.importing.resolve import Resolver
 from models.insights import upkeep
 from models.permissions import Permission, require
@@ -45,6 +53,7 @@ from models.vocab import FollowUpStatus, Outcome, Stance
 
 REQUIRED = ("official", "occurred_at", "channel", "outcome")
 IMPORTED_SUMMARY = "Imported from a CSV file: stance not recorded."
+CHUNK = 5_000  # attempts per bulk write, so that progress moves while they are written
 Identity = tuple[
     int | str, int, datetime, str
 ]  # campaign (id, or name to create), official, time, channel
@@ -66,18 +75,25 @@ def import_attempts(
     create_campaigns: bool = False,
     tz: ZoneInfo | None = None,
     dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Import the attempts of a CSV file; raises :class:`ImportRejected` changing nothing."""
+    """Import the attempts of a CSV file; raises :class:`ImportRejected` changing nothing.
+
+    ``progress`` hears how far it has got: checking the rows (the first half, or all of
+    a dry run), writing the attempts, then updating the Insights figures.
+    """
     require(session, actor_id, Permission.MANAGE_DIRECTORY, system_ok=True)
     table = read_table(data)
     columns = match_columns(table.header, ATTEMPT_FIELDS, required=REQUIRED)
     problems = list(table.problems)
     entries: list[AttemptEntry] = []
-    for record in table.records:
+    checking = Stage(progress, "checking rows", len(table.records), 0.0, 1.0 if dry_run else 0.5)
+    for done, record in enumerate(table.records, 1):
         try:
             entries.append(read_attempt(record, columns, tz or ZoneInfo("UTC")))
         except CellProblem as exc:
             problems.append(f"line {record.line}: {exc}")
+        checking.step(done)
     resolver = Resolver(session, campaign, create_campaigns)
     plan = _plan(session, entries, resolver, problems)
     if problems:
@@ -85,7 +101,9 @@ def import_attempts(
     report = ImportReport("attempts", len(plan.new), len(plan.updates), plan.unchanged)
     report.warnings, report.dry_run = unknown_columns_warning(columns.unknown), dry_run
     if not dry_run and report.changed:
-        _apply(session, plan, resolver, actor_id)
+        _apply(session, plan, resolver, actor_id, _Written(progress, file_sha256(data)))
+    if not dry_run:
+        tell(progress, 1.0, "done")
     return report
 
 
@@ -137,27 +155,57 @@ def _existing(session: Session, campaign_ids: list[int]) -> dict[Identity, list[
     return found
 
 
-def _apply(session: Session, plan: Plan, resolver: Resolver, actor_id: int | None) -> None:
+@dataclass(frozen=True)
+class _Written:
+    progress: Progress | None
+    sha256: str  # of the file, for the audit event
+
+
+def _apply(
+    session: Session, plan: Plan, resolver: Resolver, actor_id: int | None, written: _Written
+) -> None:
     campaign_ids = {
         name: create_campaign(session, CampaignInput(name=name), actor_id=actor_id)
         for name in resolver.campaigns_to_create()
     }
-    for attempt_id, entry in plan.updates:
+    updating = Stage(written.progress, "updating attempts", len(plan.updates), 0.5, 0.55)
+    for done, (attempt_id, entry) in enumerate(plan.updates, 1):
         _update(session, attempt_id, entry, actor_id)
+        updating.step(done)
     new = [(e, c if isinstance(c, int) else campaign_ids[c], o) for e, c, o in plan.new]
     _add_targets(session, {(c, o) for _, c, o in new}, resolver, actor_id)
     if new:
         with bulk_writer(session) as writer:
             rows = _rows(new, writer.first_attempt_id, resolver, actor_id)
-            writer.write(*rows)
+            _write(writer, *rows, progress=written.progress)
+            tell(written.progress, 0.9, "updating the Insights figures")
     record_event(
         session,
         actor_id=actor_id,
         action="import",
         entity="attempts",
         entity_id=None,
-        changes={"new": len(new), "updated": len(plan.updates)},
+        changes={"new": len(new), "updated": len(plan.updates), "sha256": written.sha256},
     )
+
+
+def _write(
+    writer: BulkWriter,
+    attempts: list[AttemptRow],
+    responses: list[ResponseRow],
+    follow_ups: list[FollowUpRow],
+    *,
+    progress: Progress | None,
+) -> None:
+    """The attempts :data:`CHUNK` at a time, each with its responses; then the follow-ups,
+    which may point at an attempt of a later chunk (the one that completed them)."""
+    answers = {r.attempt_id: r for r in responses}
+    writing = Stage(progress, "writing attempts", len(attempts), 0.55, 0.9)
+    for start in range(0, len(attempts), CHUNK):
+        part = attempts[start : start + CHUNK]
+        writer.write(part, [answers[a.id] for a in part if a.id in answers])
+        writing.step(start + len(part))
+    writer.write([], [], follow_ups)
 
 
 def _update(session: Session, attempt_id: int, entry: AttemptEntry, actor_id: int | None) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.alerts.places import choose_zone
+from models.audit import record_event
 from models.campaigns import add_target, find_campaign
 from models.directory import (
     OfficialInput,
@@ -35,7 +36,14 @@ from models.importing.official_rows import (
     shared_in_file,
 )
 from models.importing.reading import Table, read_table
-from models.importing.report import ImportRejected, ImportReport, unknown_columns_warning
+from models.importing.report import (
+    ImportRejected,
+    ImportReport,
+    Progress,
+    Stage,
+    file_sha256,
+    unknown_columns_warning,
+)
 from models.matching import Directory, MatchConflict
 from models.permissions import Permission, require
 from models.tables import CampaignTarget, Official
@@ -71,12 +79,19 @@ def import_officials(
     region: str = "RU",
     campaign: str | None = None,
     dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Import the officials of a CSV file; raises :class:`ImportRejected` changing nothing."""
+    """Import the officials of a CSV file; raises :class:`ImportRejected` changing nothing.
+
+    ``progress`` hears how far it has got: checking the rows (the first half, or all of
+    a dry run), then writing the officials. A change is audited per record, and the
+    import as one event naming the file's SHA-256.
+    """
     require(session, actor_id, Permission.MANAGE_DIRECTORY, system_ok=True)
     table, columns = read_officials(data)
     campaign_id = _campaign(session, campaign)
-    plans = plan_officials(session, table, columns, region, campaign_id)
+    checking = Stage(progress, "checking rows", len(table.records), 0.0, 1.0 if dry_run else 0.5)
+    plans = plan_officials(session, table, columns, region, campaign_id, checking)
     report = ImportReport("officials", dry_run=dry_run)
     report.warnings = unknown_columns_warning(columns.unknown)
     for plan in plans:
@@ -87,8 +102,15 @@ def import_officials(
         else:
             report.unchanged += 1
     if not dry_run:
-        for plan in plans:
+        writing = Stage(progress, "writing officials", len(plans), 0.5, 1.0)
+        for done, plan in enumerate(plans, 1):
             _apply(session, plan, actor_id, campaign_id)
+            writing.step(done)
+    if not dry_run and report.changed:
+        record_event(
+            session, actor_id=actor_id, action="import", entity="officials", entity_id=None,
+            changes={"new": report.new, "updated": report.updated, "sha256": file_sha256(data)},
+        )  # fmt: skip
     return report
 
 
@@ -102,16 +124,23 @@ def _campaign(session: Session, name: str | None) -> int | None:
 
 
 def plan_officials(
-    session: Session, table: Table, columns: Columns, region: str, campaign_id: int | None
+    session: Session,
+    table: Table,
+    columns: Columns,
+    region: str,
+    campaign_id: int | None,
+    checking: Stage | None = None,
 ) -> list[PlannedOfficial]:
     """What importing the table would do for each person in it; raises listing every problem."""
     problems = list(table.problems)
     entries: list[Entry] = []
-    for record in table.records:
+    for done, record in enumerate(table.records, 1):
         try:
             entries.append(read_entry(record, columns, region))
         except CellProblem as exc:
             problems.append(f"line {record.line}: {exc}")
+        if checking is not None:
+            checking.step(done)
     folded = fold_entries(entries)
     matched = _match(session, folded, problems)
     if problems:
