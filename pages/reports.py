@@ -1,7 +1,7 @@
-"""Reports: the audited CSV exports over the sidebar's filters, and (next) the imports.
+"""Reports: the audited CSV exports over the sidebar's filters, and the imports.
 
-The page is a row of tabs: "Exports" is drawn here; the imports go in a tab of their
-own added to the same ``st.tabs`` call (pages/ui/reports_import.py draws it).
+The page is a row of tabs: "Exports" is drawn here; "Imports", for those who may change
+the directory (admins), is drawn by pages/ui/reports_import.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from models.exports import (
     file_name,
     officials_scope,
 )
-from pages.ui import cache, downloads
+from models.permissions import Permission, allowed
+from pages.ui import cache, downloads, reports_import
 from pages.ui.filters import current_filters, today_utc
 from pages.ui.guard import guard
 
@@ -25,7 +26,9 @@ st.title("Reports")
 filters = current_filters()
 labels = cache.export_labels(filters)
 matching = cache.summary(filters).attempts
-(exports_tab,) = st.tabs(["Exports"])  # the Imports tab is added to this list
+# Imports change the directory: only for those who may (the models refuse anyone else).
+may_import = allowed(user.role, Permission.MANAGE_DIRECTORY)
+exports_tab, *import_tabs = st.tabs(["Exports", "Imports"] if may_import else ["Exports"])
 
 with exports_tab:
     st.subheader("Attempts")
@@ -91,3 +94,7 @@ with exports_tab:
         mime="text/csv",
         on_click="ignore",
     )
+
+if import_tabs:
+    with import_tabs[0]:
+        reports_import.draw(user.id)

@@ -64,7 +64,9 @@ def test_page_says_what_the_download_holds(role: Role) -> None:
     at = reports_at({"from": "2026-03-01", "to": "2026-03-31", "campaign": "1",
                      "channel": "phone"}, role)  # fmt: skip
     assert not at.exception
-    assert [tab.label for tab in at.tabs] == ["Exports"]
+    assert [tab.label for tab in at.tabs] == (
+        ["Exports", "Imports"] if role is Role.ADMIN else ["Exports"]
+    )
     assert [b.label for b in at.download_button] == LABELS
     assert (
         "Dates: 2026-03-01 to 2026-03-31 (UTC days, inclusive)\n"
