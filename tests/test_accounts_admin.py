@@ -18,7 +18,6 @@ from models.permissions import PermissionDenied
 from models.tables import AuditEvent, User, UserSession
 from tests.world import PASSWORD, World, build_world, events_after, last_event_id
 
-NOW = datetime.now(UTC)
 NEW_PASSWORD = "a fresh passphrase for the viewer"
 
 
@@ -27,14 +26,17 @@ def world(engine: Engine) -> World:
     return build_world(engine)
 
 
-def sign_in(engine: Engine, name: str, password: str, now: datetime = NOW) -> str | None:
+def sign_in(engine: Engine, name: str, password: str, now: datetime | None = None) -> str | None:
+    """Sign in at ``now`` (default: the real time now, read when called: the lockout
+    window is 15 minutes and a suite runs longer than that)."""
     with session_scope(engine) as session:
-        return accounts.sign_in(session, name, password, now=now).token
+        return accounts.sign_in(session, name, password, now=now or datetime.now(UTC)).token
 
 
 def lock_out(engine: Engine, name: str) -> None:
+    now = datetime.now(UTC)
     for minute in range(accounts.LOCK_AFTER):
-        sign_in(engine, name, "not the passphrase", NOW - timedelta(minutes=5 - minute))
+        sign_in(engine, name, "not the passphrase", now - timedelta(minutes=5 - minute))
 
 
 def changes_of_last(engine: Engine, action: str) -> dict[str, object]:
@@ -170,11 +172,12 @@ def test_the_account_list_says_who_is_locked(engine: Engine) -> None:
     sign_in(engine, "coordinator", "not the passphrase")
     with Session(engine) as session:
         by_name = {a.name: a for a in accounts.list_accounts(session)}
+    now = datetime.now(UTC)
 
-    assert by_name["viewer"].locked(NOW) is True
-    assert by_name["viewer"].locked(NOW + accounts.LOCK_FOR + timedelta(minutes=1)) is False
-    assert (by_name["coordinator"].locked(NOW), by_name["coordinator"].failed_sign_ins) == (
+    assert by_name["viewer"].locked(now) is True
+    assert by_name["viewer"].locked(now + accounts.LOCK_FOR + timedelta(minutes=1)) is False
+    assert (by_name["coordinator"].locked(now), by_name["coordinator"].failed_sign_ins) == (
         False,
         1,
     )
-    assert by_name["admin"].locked(NOW) is False
+    assert by_name["admin"].locked(now) is False
