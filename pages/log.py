@@ -382,7 +382,7 @@ with info_side:
     # After the form in the page, so the tab order runs through the form first.
     render.official_details(card, log_form.now_utc())
     with st.expander("Call script", expanded=True):
-        st.markdown(campaign.call_script or "_This campaign has no call script yet._")
+        render.call_script(campaign.call_script, empty="This campaign has no call script yet.")
     if st.button("Open this official's timeline"):
         timeline_view.open_on_officials(card.id)
     st.subheader("Call history")

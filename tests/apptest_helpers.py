@@ -15,6 +15,7 @@ from streamlit.testing.v1.element_tree import Button, ElementList, Widget, Widge
 
 from models import accounts
 from models.db import make_engine, session_scope
+from models.markdown_safety import WORD_JOINER
 from models.seed import SeedReport, seed
 from models.vocab import Role
 from pages.ui import state
@@ -111,8 +112,9 @@ def widget(widgets: WidgetList[Widget] | ElementList[Widget], label: str) -> Wid
 
 
 def unescape(markdown: str) -> str:
-    """Markdown with backslash escapes removed: the text a person sees."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """Markdown with backslash escapes and the invisible word joiners of
+    models.markdown_safety removed: the text a person sees."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace(WORD_JOINER, "")
 
 
 def texts(elements: Iterable[Any]) -> list[str]:

@@ -146,10 +146,12 @@ def _draw_official(
         st.checkbox("Keep", value=bool(official.full_name), key=_key(f"o{i}:keep"))
         if plan is not None and plan.match is not None:
             how = "a number only they have" if plan.match.by == "number" else "name"
+            detail = plan.match.detail if plan.match.by == "name" else ""
             st.caption(
-                f"Already in the directory as #{plan.match.official_id} "
-                f"{plan.match.detail if plan.match.by == 'name' else ''} (matched by {how}): "
-                "not added again; the campaign targets them."
+                render.md_escape(
+                    f"Already in the directory as #{plan.match.official_id} {detail} "
+                    f"(matched by {how}): not added again; the campaign targets them."
+                )
             )
         else:
             st.caption("New to the directory: will be added.")
@@ -170,7 +172,7 @@ def _draw_official(
         )
         right.text_input("Salutation", value=official.salutation, key=_key(f"o{i}:salutation"))
         for problem in official.problems:
-            st.warning(problem, icon=None)
+            st.warning(render.md_escape(problem), icon=None)
 
 
 def _draw_contact(j: int, owner: int, contact: DraftContact, names: list[str]) -> None:
@@ -188,7 +190,7 @@ def _draw_contact(j: int, owner: int, contact: DraftContact, names: list[str]) -
     label.text_input("Label", value=contact.label, key=_key(f"c{j}:label"))
     checked = _checked_contact(j, contact)
     if checked.problem:
-        st.error(f"Not saved unless fixed: {checked.problem}", icon=None)
+        st.error(render.md_escape(f"Not saved unless fixed: {checked.problem}"), icon=None)
     elif checked.kind in NUMBER_KINDS:
         st.caption(f"Saved as {format_international(checked.value)}")
 

@@ -1,7 +1,8 @@
 """The Campaigns page's read side: the list of campaigns and one campaign's details.
 
-Everything people typed is shown as plain text (escaped Markdown) except the call script,
-which is Markdown by design: admins write it, and Log outreach renders it the same way.
+Everything people typed is shown as plain text (``st.text``, or escaped Markdown where a
+heading or a list line needs it) except the call script, which is Markdown by design:
+admins write it, and Campaigns and Log outreach draw its safe subset the same way.
 """
 
 from __future__ import annotations
@@ -43,11 +44,12 @@ def draw_details(view: CampaignView, targets: pd.DataFrame) -> None:
     if view.is_demo:
         st.caption("Demo data: synthetic, for trying the charts.")
     if view.description:
-        st.markdown(render.md_escape(view.description))
+        st.text(view.description)  # its line breaks kept, nothing interpreted
     if view.ask:
-        st.markdown("**The ask:** " + render.md_escape(view.ask))
+        st.markdown("**The ask:**")
+        st.text(view.ask)
     with st.expander("Call script"):
-        st.markdown(view.call_script or "_No call script yet._")
+        render.call_script(view.call_script, empty="No call script yet.")
     if view.source_text:
         with st.expander("The alert it was made from"):
             st.text(view.source_text)  # as read: plain text, never Markdown

@@ -1,13 +1,16 @@
 """Small rendering helpers. User-typed text never reaches Markdown unescaped.
 
 Names, labels, notes, summaries and organisations are typed by people; they are shown
-with :func:`md_escape` or through widgets and tables that render plain text. Phone and
-fax numbers are validated E.164, so their formatted form and ``tel:`` links are safe.
+with ``st.text``, through widgets and tables that render plain text, or, where only a
+Markdown element will do (a notice, a heading, a line with a ``tel:`` link), with
+:func:`md_escape`, which also stops links, images and icons (models.markdown_safety).
+The call script is the one Markdown field: :func:`call_script` draws its safe subset.
+Phone and fax numbers are validated E.164, so their formatted form and ``tel:`` links
+are safe.
 """
 
 from __future__ import annotations
 
-import string
 from datetime import datetime
 from typing import Any
 
@@ -16,17 +19,17 @@ import pandas as pd
 import streamlit as st
 
 from models.localtime import office_state
+from models.markdown_safety import plain_markdown, safe_script
 from models.phones import format_international, tel_uri
 from models.queries import ContactView, OfficialCard
 from models.vocab import ContactKind
 from pages.ui import state
 
-_MD_SPECIAL = frozenset(string.punctuation)
-
 
 def md_escape(text: str) -> str:
-    """``text`` with all ASCII punctuation backslash-escaped: Markdown shows it as typed."""
-    return "".join(f"\\{ch}" if ch in _MD_SPECIAL else ch for ch in text)
+    """``text`` as Markdown that shows it as typed: no syntax, and no link, image or icon
+    made from a URL, an e-mail address or a shortcode in it."""
+    return plain_markdown(text)
 
 
 def contact_markdown(contact: ContactView) -> str:
@@ -84,7 +87,7 @@ def official_details(card: OfficialCard, now_utc: datetime) -> None:
     st.markdown(f"**{md_escape(card.full_name)}**")
     for line in (card.title, card.organization):
         if line:
-            st.markdown(md_escape(line))
+            st.text(line)
     st.markdown(office_line(card, now_utc))
     if not card.contacts:
         st.caption("No contact points recorded yet: add them on the Officials page.")
@@ -137,6 +140,12 @@ def table(frame: pd.DataFrame) -> None:
             COLUMN_LABELS["official_id"], format="%d"
         )
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+
+
+def call_script(script: str, *, empty: str) -> None:
+    """A campaign's call script in its safe Markdown subset (no HTML, images or links);
+    ``empty`` (our own words, in italics) when there is none."""
+    st.markdown(safe_script(script) if script.strip() else f"_{empty}_")
 
 
 def error(message: str) -> None:
