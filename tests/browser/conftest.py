@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
@@ -161,13 +161,22 @@ def _stop(proc: subprocess.Popen[bytes], log_path: Path) -> None:
 
 
 @contextmanager
-def _serve(folder: Path, *, health_check: bool, demo_attempts: int = 0) -> Iterator[str]:
+def _serve(
+    folder: Path,
+    *,
+    health_check: bool,
+    demo_attempts: int = 0,
+    prepare: Callable[[str], None] | None = None,
+) -> Iterator[str]:
     """`streamlit run dashboard.py` over a freshly prepared database; yields its URL.
 
     ``health_check=False`` waits for the port only, so no HTTP request reaches the
-    server before the test's own.
+    server before the test's own. ``prepare`` stores more in the database (given its
+    URL) before the server starts.
     """
     database_url = _prepare_database(folder, demo_attempts)
+    if prepare is not None:
+        prepare(database_url)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = folder / "streamlit.log"
@@ -204,6 +213,16 @@ def demo_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A server of its own whose database also holds a demo history (charts to draw)."""
     folder = tmp_path_factory.mktemp("browser_demo")
     with _serve(folder, health_check=True, demo_attempts=3000) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def hostile_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of its own whose database also holds hostile text (tests/hostile.py)."""
+    from tests.hostile import store_hostile_world
+
+    folder = tmp_path_factory.mktemp("browser_hostile")
+    with _serve(folder, health_check=True, prepare=store_hostile_world) as url:
         yield url
 
 
