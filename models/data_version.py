@@ -28,11 +28,23 @@ last-seen time, an audit event alone) moves nothing. Writes that bypass the mode
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, Connection, String, Table, select, text
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    String,
+    Table,
+    bindparam,
+    column,
+    func,
+    select,
+    values,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base
@@ -44,8 +56,11 @@ DIRECTORY = "directory"  # campaigns, officials, contact points
 PEOPLE = "people"  # users
 EVERYTHING = frozenset({ACTIVITY, DIRECTORY, PEOPLE})
 UNNAMED_CAMPAIGN = "campaign:?"
-# conn.info key: SQLite's count of changed rows when the transaction began (models.db).
-CHANGES_AT_BEGIN = "data_version_changes_at_begin"
+# Keys of Connection.info (the DBAPI connection's), set at BEGIN and read before COMMIT.
+_CHANGES_AT_BEGIN = "data_version_changes_at_begin"
+_SENT_WRITE = "data_version_sent_write"
+# How statements that change no row begin (their first six letters, upper case).
+_READING = frozenset({"SELECT", "SHOW", "SET", "SAVEPO", "RELEAS", "ROLLBA"})
 
 Versions = Mapping[str, int]
 
@@ -103,39 +118,82 @@ def figures_key(versions: Versions, campaign_ids: Iterable[int]) -> tuple[int, .
 
 
 def move(connection: Connection, scopes: Iterable[str]) -> None:
-    """Give ``scopes`` new numbers, in the caller's transaction (one statement).
-
-    Sorted, so that concurrent writers on PostgreSQL lock the rows in the same order and
-    never deadlock on them; held until COMMIT, which follows at once.
-    """
-    rows: list[dict[str, Any]] = [{"scope": s, "value": new_value()} for s in sorted(set(scopes))]
-    if not rows:
-        return
-    insert = dialect_insert(connection.dialect.name, _TABLE)
-    connection.execute(
-        insert.on_conflict_do_update(
+    """Give ``scopes`` new numbers, in the caller's transaction (one statement)."""
+    rows = _rows(scopes)
+    if rows:
+        insert = dialect_insert(connection.dialect.name, _TABLE)
+        upsert = insert.on_conflict_do_update(
             index_elements=["scope"], set_={"value": insert.excluded.value}
-        ),
-        rows,
-    )
+        )
+        connection.execute(upsert, rows)
 
 
-def rows_changed(connection: Connection) -> bool:
-    """Whether the connection's transaction has inserted, updated or deleted any row.
+def move_if_changed(connection: Connection, scopes: Iterable[str]) -> None:
+    """Give ``scopes`` new numbers if the connection's transaction changed any row.
 
     SQLite: its count of changed rows (``total_changes``, free to read) has moved since
-    BEGIN. PostgreSQL: the transaction has been given an id, which happens at its first
-    change (also on ``SELECT ... FOR UPDATE``: a needless move, never a missed one).
+    BEGIN. PostgreSQL: the transaction sent a writing statement (else nothing is asked),
+    and was given a transaction id, which happens at its first change; the move's own
+    INSERT asks, so this is one statement either way. (An id also comes with ``SELECT
+    ... FOR UPDATE``: a needless move then, never a missed one.)
     """
     if connection.dialect.name == "sqlite":
         driver = connection.connection.driver_connection
-        began = connection.info.get(CHANGES_AT_BEGIN)
-        return began is None or getattr(driver, "total_changes", began + 1) != began
-    found = connection.execute(text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL"))
-    return bool(found.scalar())
+        began = connection.info.get(_CHANGES_AT_BEGIN)
+        if began is None or getattr(driver, "total_changes", None) != began:
+            move(connection, scopes)
+        return
+    if not connection.info.get(_SENT_WRITE, True):
+        return
+    rows = _rows(scopes)
+    if rows:
+        connection.execute(_guarded_upsert(len(rows)), _numbered(rows))
 
 
 def note_begin(connection: Connection) -> None:
-    """At SQLite's BEGIN: remember the count of changed rows, for :func:`rows_changed`."""
-    driver = connection.connection.driver_connection
-    connection.info[CHANGES_AT_BEGIN] = getattr(driver, "total_changes", None)
+    """At BEGIN: what :func:`move_if_changed` compares with (SQLite: the count of changed
+    rows so far; PostgreSQL: no writing statement sent yet)."""
+    if connection.dialect.name == "sqlite":
+        driver = connection.connection.driver_connection
+        connection.info[_CHANGES_AT_BEGIN] = getattr(driver, "total_changes", None)
+    else:
+        connection.info[_SENT_WRITE] = False
+
+
+def note_statement(connection: Connection, statement: str) -> None:
+    """PostgreSQL, before each statement: remember that a writing one was sent."""
+    if statement.lstrip()[:6].upper() not in _READING:
+        connection.info[_SENT_WRITE] = True
+
+
+def note_driver_write(connection: Connection) -> None:
+    """A write sent to the driver directly (``COPY``), which SQLAlchemy does not see."""
+    connection.info[_SENT_WRITE] = True
+
+
+def _rows(scopes: Iterable[str]) -> list[dict[str, Any]]:
+    # Sorted: concurrent writers on PostgreSQL lock the rows in one order and never
+    # deadlock on them; each holds them only until the COMMIT that follows at once.
+    return [{"scope": s, "value": new_value()} for s in sorted(set(scopes))]
+
+
+def _numbered(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for n, row in enumerate(rows):
+        params[f"s{n}"], params[f"v{n}"] = row["scope"], row["value"]
+    return params
+
+
+@functools.cache
+def _guarded_upsert(count: int) -> Any:
+    """PostgreSQL's move of ``count`` scopes that writes only if the transaction has an id."""
+    given = values(column("scope", String), column("value", BigInteger), name="given").data(
+        [(bindparam(f"s{n}"), bindparam(f"v{n}")) for n in range(count)]
+    )
+    chosen = select(given.c.scope, given.c.value).where(
+        func.pg_current_xact_id_if_assigned().is_not(None)
+    )
+    insert = postgresql.insert(_TABLE).from_select(["scope", "value"], chosen)
+    return insert.on_conflict_do_update(
+        index_elements=["scope"], set_={"value": insert.excluded.value}
+    )

@@ -59,7 +59,14 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    event.listen(engine, "begin", data_version.note_begin)
+    event.listen(engine, "before_cursor_execute", _note_statement)
+    return engine
+
+
+def _note_statement(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    data_version.note_statement(conn, statement)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -133,9 +140,7 @@ def _move_versions(session: Session, moves: frozenset[str]) -> None:
     session.flush()
     if not session.in_transaction():
         return  # the work never touched the database
-    connection = session.connection()
-    if data_version.rows_changed(connection):
-        data_version.move(connection, moves)
+    data_version.move_if_changed(session.connection(), moves)
 
 
 def run_write(

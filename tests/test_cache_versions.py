@@ -16,8 +16,9 @@ from streamlit.testing.v1 import AppTest
 
 from models.db import make_engine
 from models.tables import Official
+from models.vocab import Role
 from pages.ui import cache, state
-from tests.apptest_helpers import ROOT, TEST_PASSWORD, open_app, seed_database
+from tests.apptest_helpers import ROOT, TEST_PASSWORD, open_app, seed_database, texts
 
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 
@@ -57,23 +58,27 @@ def _in_other_process(url: str, *args: str, stdin: str = "") -> None:
     assert (done.returncode, done.stderr) == (0, "")
 
 
-def _attempts_tile(at: AppTest) -> str | None:
-    return {m.label: m.value for m in at.metric}.get("Attempts")
+def _timeline(at: AppTest) -> list[str]:
+    return [line for line in texts(at.text) if line.startswith("attempt #")]
 
 
 def test_another_processs_attempt_shows_on_the_next_rerun(app_url: str) -> None:
-    """Insights cached "no attempts"; another process logs one; the very next rerun counts it."""
+    """Officials has cached an official's empty timeline (keyed by nothing but the
+    official); another process logs an attempt to them; the very next rerun lists it."""
     engine = make_engine(app_url)
     with Session(engine) as session:
         official = session.scalars(select(Official.id).order_by(Official.id)).first()
     engine.dispose()
-    at = open_app("insights")
-    assert _attempts_tile(at) is None  # the "No attempts match" message instead
-    assert _attempts_tile(at.run()) is None  # cached, and still true
+    at = open_app("officials", role=Role.COORDINATOR)
+    at.session_state[state.OFFICIAL_PICK] = official
+    assert _timeline(at.run()) == []
+    assert _timeline(at.run()) == []  # cached, and still true
 
     _in_other_process(app_url, "-c", OTHER_PROCESS, str(official))
 
-    assert _attempts_tile(at.run()) == "1"
+    assert [line.split(" · ")[:4] for line in _timeline(at.run())] == [
+        ["attempt #1", "phone", "no answer", "by Other process"]
+    ]
 
 
 def test_a_user_added_by_the_cli_is_offered_on_the_next_rerun(app_url: str) -> None:
