@@ -9,11 +9,12 @@ never outlives one call and is never cached.
 Every cached read is keyed as well by the *data versions* of what it reads
 (:mod:`models.data_version`): numbers in the database that each write transaction moves
 before its COMMIT, read once per script run (by the run's first cached read, and again
-after a write; about 0.1 ms). So a write made by any app process, this one or another on
-the same PostgreSQL, shows on the next run in all of them. Reads are grouped by what they
-read (activity: attempts, replies and follow-ups; the directory; people), the filtered
-figures (Insights, Reports) by campaign, and :func:`write` says what it changed: logging
-an attempt in campaign 3 leaves the directory's reads and campaign 5's figures cached.
+after a write: one small SELECT, :mod:`pages.ui.run_versions`). So a write made by any app
+process, this one or another on the same PostgreSQL, shows on the next run in all of them.
+Reads are grouped by what they read (activity: attempts, replies and follow-ups; the
+directory; people), the filtered figures (Insights, Reports) by campaign, and
+:func:`write` says what it changed: logging an attempt in campaign 3 leaves the
+directory's reads and campaign 5's figures cached.
 """
 
 from __future__ import annotations
