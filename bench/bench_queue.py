@@ -31,8 +31,8 @@ from models.queue_health import queue_health
 from models.tables import Attempt, Campaign, CampaignTarget, FollowUp, Official, User
 from models.vocab import FollowUpStatus
 from pages.ui import state
-from pages.ui.cache import QUEUE_ROWS
 from pages.ui.nav import page
+from pages.ui.queue_reads import QUEUE_ROWS
 
 HORIZON = 7
 

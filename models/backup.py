@@ -9,8 +9,10 @@ and needs no ``pg_dump`` of the server's exact version.
 A restore checks the whole file first, then, in one transaction, drops every table,
 builds the schema at the backup's revision with the migrations, loads the rows, resets
 PostgreSQL's id sequences, migrates forward to head if the backup was older, ends every
-session the backup brought back (a sign-out after the backup stays a sign-out) and
-writes its audit event. Any failure rolls all of it back: the database is as it was.
+session the backup brought back (a sign-out after the backup stays a sign-out), gives
+the data a new version (``data_version`` is not backed up: a restored database never
+brings back a number some process's cache holds) and writes its audit event. Any failure
+rolls all of it back: the database is as it was.
 
 Both need :attr:`Permission.BACKUP` (admins), or the system actor (``cli.py``).
 """
@@ -34,6 +36,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData, Table, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from models import data_version
 from models.audit import record_event
 from models.backup_format import (
     BackupRejected,
@@ -54,7 +57,8 @@ from models.permissions import Permission, require
 from models.tables import User, UserSession
 
 BACKUP_DIR = ROOT / "data" / "backups"
-NOT_DATA = frozenset({"alembic_version"})  # the revision travels in the manifest
+# The revision travels in the manifest; the data versions are made anew by a restore.
+NOT_DATA = frozenset({"alembic_version", "data_version"})
 BATCH_ROWS = 2_000
 
 
@@ -74,7 +78,7 @@ def make_backup(
     """Write a snapshot of every table to ``out`` (a binary file); audited."""
     _authorize(engine, actor_id)
     manifest = _snapshot(engine, out)
-    with session_scope(engine) as session:
+    with session_scope(engine, moves=()) as session:  # an audit event alone
         record_event(
             session,
             actor_id=actor_id,
@@ -245,6 +249,7 @@ def _replace_contents(
         if migrated:
             _upgrade(conn, "head")
         ended = _end_sessions(conn)
+        data_version.move(conn, [data_version.EVERY])
         _audit_restore(conn, manifest, actor_name, migrated=migrated, sessions_ended=ended)
     if is_sqlite(engine):
         with engine.connect() as conn:  # the transaction left a WAL as large as the data
@@ -351,6 +356,6 @@ def _audit_restore(
 
 def _authorize(engine: Engine, actor_id: int | None) -> str | None:
     """The actor's account name (None for the system), or a refusal, audited."""
-    with session_scope(engine) as session:
+    with session_scope(engine, moves=()) as session:
         actor = require(session, actor_id, Permission.BACKUP, system_ok=True)
         return actor.name if actor is not None else None

@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from models import data_version
 from models.insights import upkeep
 from models.localtime import zone
 from models.tables import Attempt, Official
@@ -229,6 +230,7 @@ class BulkWriter:
             marks = ", ".join("?" * len(columns))
             self.connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
             return
+        data_version.note_driver_write(self.connection)  # COPY is out of SQLAlchemy's sight
         cursor = self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         with cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:

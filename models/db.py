@@ -6,7 +6,7 @@ import os
 import random
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from models import data_version
 from models.permissions import CommitThenRaise
 from models.writelock import WriteLockTimeout, lock_for
 
@@ -58,7 +59,14 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    event.listen(engine, "begin", data_version.note_begin)
+    event.listen(engine, "before_cursor_execute", _note_statement)
+    return engine
+
+
+def _note_statement(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    data_version.note_statement(conn, statement)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -77,10 +85,13 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Any) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
+        data_version.note_begin(conn)
 
 
 @contextmanager
-def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
+def session_scope(
+    engine: Engine, *, write: bool = True, moves: Iterable[str] = (data_version.EVERY,)
+) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any exception.
 
     ``write=True`` takes SQLite's write lock at BEGIN (``BEGIN IMMEDIATE``); use
@@ -88,21 +99,30 @@ def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     a write first waits its turn in this process's queue for the database
     (:mod:`models.writelock`), held until COMMIT or ROLLBACK, so concurrent writers
     take turns instead of timing out in SQLite's busy handler.
+
+    A write that changed any row moves the data versions of ``moves`` just before COMMIT,
+    in its transaction (:mod:`models.data_version`), so every app process's caches see
+    it: by default ``every``, which outdates every cached read; ``()`` for bookkeeping
+    that no cached read shows (a session's last-seen time, an audit event alone).
     """
+    scopes = frozenset(moves) if write else frozenset()
     if write and is_sqlite(engine):
-        with lock_for(engine).held(BUSY_TIMEOUT_MS / 1000), _unit_of_work(engine, write) as s:
+        with lock_for(engine).held(BUSY_TIMEOUT_MS / 1000), _unit_of_work(engine, scopes) as s:
             yield s
         return
-    with _unit_of_work(engine, write) as session:
+    with _unit_of_work(engine, scopes, write=write) as session:
         yield session
 
 
 @contextmanager
-def _unit_of_work(engine: Engine, write: bool) -> Iterator[Session]:
+def _unit_of_work(
+    engine: Engine, moves: frozenset[str], *, write: bool = True
+) -> Iterator[Session]:
     bind = engine.execution_options(sqlite_begin="IMMEDIATE" if write else "DEFERRED")
     session = Session(bind=bind, expire_on_commit=False)
     try:
         yield session
+        _move_versions(session, moves)
         session.commit()
     except CommitThenRaise:
         session.commit()  # the refusal's audit event, and nothing else
@@ -114,9 +134,25 @@ def _unit_of_work(engine: Engine, write: bool) -> Iterator[Session]:
         session.close()
 
 
-def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = DEFAULT_RETRIES) -> T:
+def _move_versions(session: Session, moves: frozenset[str]) -> None:
+    if not moves:
+        return
+    session.flush()
+    if not session.in_transaction():
+        return  # the work never touched the database
+    data_version.move_if_changed(session.connection(), moves)
+
+
+def run_write(
+    engine: Engine,
+    work: Callable[[Session], T],
+    *,
+    retries: int = DEFAULT_RETRIES,
+    moves: Iterable[str] = (data_version.EVERY,),
+) -> T:
     """``work`` in its own write transaction, run again (up to ``retries`` more times,
-    with growing, jittered pauses) if the database refused it for a lock.
+    with growing, jittered pauses) if the database refused it for a lock. ``moves``: the
+    data versions it moves if it changes rows, as for :func:`session_scope`.
 
     Only for work that is safe to repeat: the failed try was rolled back, but a retry
     runs ``work`` again from the start, so it must not have effects outside the
@@ -125,7 +161,7 @@ def run_write(engine: Engine, work: Callable[[Session], T], *, retries: int = DE
     """
     for attempt in range(retries + 1):
         try:
-            with session_scope(engine) as session:
+            with session_scope(engine, moves=moves) as session:
                 return work(session)
         except Exception as exc:
             if attempt == retries or not is_lock_error(exc):

@@ -58,7 +58,7 @@ def audited_figure(
     with session_scope(engine, write=False) as session:
         check_export(session, actor_id)
     body = build()
-    with session_scope(engine) as session:
+    with session_scope(engine, moves=()) as session:  # the audit event alone
         record_export(
             session, actor_id=actor_id, what=f"figure {figure} {kind}", rows=rows, filters=filters
         )

@@ -388,8 +388,9 @@ class AuditEvent(Base):
     __table_args__ = (Index("ix_audit_events_occurred_at", "occurred_at"),)
 
 
-# The rollup tables live in their own module; importing it here registers them on
-# Base.metadata with the rest and keeps ``from models.tables import AttemptRollup`` working.
+# The rollup tables and the data versions live in their own modules; importing them here
+# registers them on Base.metadata with the rest and keeps ``from models.tables import ...``.
+from models.data_version import DataVersion  # noqa: E402
 from models.rollup_tables import (  # noqa: E402
     AttemptRollup,
     FollowUpRollup,
@@ -397,4 +398,4 @@ from models.rollup_tables import (  # noqa: E402
     ResponseDelayRollup,
 )
 
-__all__ = ["AttemptRollup", "FollowUpRollup", "HourRollup", "ResponseDelayRollup"]
+__all__ = ["AttemptRollup", "DataVersion", "FollowUpRollup", "HourRollup", "ResponseDelayRollup"]

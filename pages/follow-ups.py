@@ -10,9 +10,9 @@ import streamlit as st
 from models.localtime import zone
 from models.queue import HORIZONS, SECTIONS
 from pages.ui import (
-    cache,
     history_view,
     queue_health_view,
+    queue_reads,
     queue_view,
     render,
     set_aside_view,
@@ -53,9 +53,9 @@ for tab, label, assignee in ((mine, "Mine", user.id), (team, "Team", None)):
         st.subheader("Queue health")
         channel = queue_health_view.channel_choice(label)
         queue_health_view.draw(
-            cache.health_of_queue(today=today, now=now, channel=channel, assignee_id=assignee)
+            queue_reads.health_of_queue(today=today, now=now, channel=channel, assignee_id=assignee)
         )
-        work = cache.work_queue(today=today, now=now, horizon_days=days, assignee_id=assignee)
+        work = queue_reads.work_queue(today=today, now=now, horizon_days=days, assignee_id=assignee)
         for section in SECTIONS:
             queue_view.draw_section(
                 section, work.section(section), work.totals[section],

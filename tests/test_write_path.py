@@ -75,23 +75,24 @@ def _statements(engine: Engine) -> Iterator[list[str]]:
 # --- Statements per attempt ----------------------------------------------------------
 
 
-def test_logging_an_attempt_takes_at_most_eight_statements(
+def test_logging_an_attempt_takes_at_most_nine_statements(
     engine: Engine, ids: dict[str, Any]
 ) -> None:
-    """One call as the Log page makes it: check, insert, rollups, follow-ups, audit."""
+    """One call as the Log page makes it: check, insert, rollups, follow-ups, audit, and
+    the data versions' move (models.data_version)."""
     with session_scope(engine) as session:
         _log(session, ids, "warm-up")  # the first call also compiles the statements
     with _statements(engine) as seen, session_scope(engine) as session:
         result = _log(session, ids, "counted")
     assert result.created
-    assert len(seen) <= 8, seen
+    assert len(seen) <= 9, seen
 
 
-def test_logging_today_on_a_failing_number_still_takes_at_most_eight_statements(
+def test_logging_today_on_a_failing_number_still_takes_at_most_nine_statements(
     engine: Engine, ids: dict[str, Any]
 ) -> None:
     """The guarded path (an attempt dated today, counted against the daily limit in its
-    INSERT) on a contact point whose failure count moves: still eight at most."""
+    INSERT) on a contact point whose failure count moves: still nine at most."""
     with session_scope(engine) as session:
         point = add_contact_point(
             session, official_id=ids["officials"][0], kind=ContactKind.PHONE,
@@ -104,7 +105,7 @@ def test_logging_today_on_a_failing_number_still_takes_at_most_eight_statements(
             outcome=Outcome.WRONG_NUMBER,
         )  # fmt: skip
     assert result.created
-    assert len(seen) <= 8, seen
+    assert len(seen) <= 9, seen
 
 
 def test_a_replayed_submit_reads_once_and_writes_nothing(

@@ -102,7 +102,7 @@ def audited(
         check_export(session, actor_id)
         rows = write(session, sink)  # type: ignore[arg-type]
     written = sink.written(rows)
-    with session_scope(engine) as session:
+    with session_scope(engine, moves=()) as session:  # the audit event alone
         record_export(session, actor_id=actor_id, what=what, rows=rows, written=written, **audit)
     return written
 

@@ -6,18 +6,20 @@ once when it is made and is disposed when released. Reads are bounded ``st.cache
 wrappers over ``models`` keyed by plain values (the frozen ``Filters`` too). A Session
 never outlives one call and is never cached.
 
-Every write goes through :func:`write`, which says what it changed, and only that is
-forgotten: reads are grouped by what they read (activity: attempts, replies and
-follow-ups; the directory; people), and the filtered figures (Insights, Reports) carry
-a *stamp* in their cache key, the version of the campaigns they cover. Logging an
-attempt in campaign 3 moves the stamp of campaign 3 and of all-campaign views, so a
-view of campaign 5 stays cached; nothing is cleared for other users that the write
-did not change. Other processes' writes show up within :data:`TTL_S`.
+Every cached read is keyed as well by the *data versions* of what it reads
+(:mod:`models.data_version`): numbers in the database that each write transaction moves
+before its COMMIT, read once per script run (by the run's first cached read, and again
+after a write: one small SELECT, :mod:`pages.ui.run_versions`). So a write made by any app
+process, this one or another on the same PostgreSQL, shows on the next run in all of them.
+Reads are grouped by what they read (activity: attempts, replies and follow-ups; the
+directory; people), the filtered figures (Insights, Reports) by campaign, and
+:func:`write` says what it changed: logging an attempt in campaign 3 leaves the
+directory's reads and campaign 5's figures cached.
 """
 
 from __future__ import annotations
 
-import threading
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -30,19 +32,18 @@ from sqlalchemy.orm import Session
 
 from models import (
     cadence_rules,
+    data_version,
     exports,
     freshness,
     guard,
     history,
     insights,
     queries,
-    queue,
-    queue_health,
-    set_aside,
     timeline,
 )
 from models import filters as filters_model
 from models.cadence_rules import CadenceRules
+from models.data_version import Versions
 from models.db import DEFAULT_RETRIES, database_url, make_engine, migrate, run_write, session_scope
 from models.filters import Filters
 from models.freshness import SuspectPoint
@@ -51,13 +52,13 @@ from models.history import PastAttempt
 from models.insights import Summary
 from models.queries import CampaignView, OfficialCard, Option
 from models.timeline import TimelineEvent
-from models.vocab import Channel
+from pages.ui import run_versions
 
 T = TypeVar("T")
 
-# Several app processes may share one PostgreSQL: a write clears only its own
-# process's caches, so what another process wrote shows up within this many seconds.
-TTL_S = 60
+# Entries are current for as long as the data versions say; only a write made outside the
+# app (psql), which moves no version, waits for this.
+TTL_S = 3600
 MAX_ENTRIES = 256
 
 
@@ -78,15 +79,16 @@ def engine() -> Engine:
 
 @contextmanager
 def _reading(url: str) -> Iterator[Session]:
-    with session_scope(_engine_for(url), write=False) as session:
+    # str(): a cached read's URL carries its versions (run_versions.Keyed); one engine a URL.
+    with session_scope(_engine_for(str(url)), write=False) as session:
         yield session
 
 
 # What a write can change, and so which cached reads it makes stale.
-ACTIVITY = "activity"  # attempts, responses, follow-ups
-DIRECTORY = "directory"  # campaigns, officials, contact points
-PEOPLE = "people"  # users
-EVERYTHING = frozenset({ACTIVITY, DIRECTORY, PEOPLE})
+ACTIVITY = data_version.ACTIVITY  # attempts, responses, follow-ups
+DIRECTORY = data_version.DIRECTORY  # campaigns, officials, contact points
+PEOPLE = data_version.PEOPLE  # users
+EVERYTHING = data_version.EVERYTHING
 
 
 def write(
@@ -96,15 +98,20 @@ def write(
     campaign_id: int | None = None,
     retryable: bool = False,
 ) -> T:
-    """Run ``action`` in one write transaction, commit, then forget what it changed.
+    """Run ``action`` in one write transaction and commit; if it changed rows, the data
+    versions of ``changes`` move with it, so every process's cached reads of them miss.
 
-    ``campaign_id``: the one campaign whose attempts or follow-ups the write changed,
-    if the caller knows it (None: any campaign may have changed). ``retryable``: the
-    action is safe to run again (an attempt keyed by its idempotency key), so a write
-    refused for a lock is retried instead of shown as an error.
+    ``changes=()``: nothing a cached read shows (sign-in bookkeeping). ``campaign_id``:
+    the one campaign whose attempts or follow-ups the write changed, if the caller knows
+    it (None: any campaign may have changed). ``retryable``: the action is safe to run
+    again (an attempt keyed by its idempotency key), so a write refused for a lock is
+    retried instead of shown as an error.
     """
-    result = run_write(engine(), action, retries=DEFAULT_RETRIES if retryable else 0)
-    invalidate(changes, campaign_id=campaign_id)
+    moves = data_version.scopes_of(changes, campaign_id)
+    retries = DEFAULT_RETRIES if retryable else 0
+    result = run_write(engine(), action, retries=retries, moves=moves)
+    if moves:
+        run_versions.forget()
     return result
 
 
@@ -114,55 +121,45 @@ def read(query: Callable[[Session], T]) -> T:
         return query(session)
 
 
-class _Stamps:
-    """Versions of the activity data per campaign, for the filtered figures' cache keys."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._every = 0  # moved by a write whose campaign is unknown
-        self._any = 0  # moved by every activity write: views of all campaigns
-        self._campaigns: dict[int, int] = {}
-
-    def move(self, campaign_id: int | None) -> None:
-        with self._lock:
-            if campaign_id is None:
-                self._every += 1
-                return
-            self._campaigns[campaign_id] = self._campaigns.get(campaign_id, 0) + 1
-            self._any += 1
-
-    def of(self, filters: Filters) -> tuple[int, ...]:
-        with self._lock:
-            if not filters.campaign_ids:
-                return (self._every, self._any)
-            return (self._every, *(self._campaigns.get(c, 0) for c in filters.campaign_ids))
+def invalidate(changes: Iterable[str] = EVERYTHING, *, campaign_id: int | None = None) -> None:
+    """Outdate every process's cached reads of ``changes``, after a write made outside
+    :func:`write` (a write through ``models.db.session_scope`` moves ``every`` itself)."""
+    moves = data_version.scopes_of(changes, campaign_id)
+    run_write(engine(), lambda session: data_version.move(session.connection(), moves), moves=())
+    run_versions.forget()
 
 
-_STAMPS = _Stamps()
-_READS: dict[str, list[Any]] = {kind: [] for kind in EVERYTHING}
+def _versions() -> Versions:
+    return run_versions.of_this_run(lambda: read(data_version.read))
 
 
-def _cached_as(kind: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+def _cached_as(*kinds: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """A bounded ``st.cache_data`` over a read whose first argument is the database URL,
+    keyed also by the data versions of ``kinds`` (the wrapper adds them to the URL)."""
+
     def decorate(func: Callable[..., T]) -> Callable[..., T]:
-        wrapped = st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)(func)
-        _READS[kind].append(wrapped)
-        return wrapped
+        cached = st.cache_data(
+            ttl=TTL_S,
+            max_entries=MAX_ENTRIES,
+            show_spinner=False,
+            hash_funcs=run_versions.HASH_FUNCS,
+        )(func)
+
+        @functools.wraps(func)
+        def keyed_read(url: str, *args: Any, **kwargs: Any) -> T:
+            versions = data_version.key(_versions(), *kinds)
+            return cached(run_versions.keyed(url, versions), *args, **kwargs)
+
+        return keyed_read
 
     return decorate
 
 
 _cached = _cached_as(DIRECTORY)
 _activity = _cached_as(ACTIVITY)
-
-
-def invalidate(changes: Iterable[str] = EVERYTHING, *, campaign_id: int | None = None) -> None:
-    """Forget the cached reads that a write of ``changes`` made stale."""
-    changes = frozenset(changes)
-    for kind in changes:
-        for read in _READS[kind]:
-            read.clear()
-    if ACTIVITY in changes or DIRECTORY in changes:  # figures name officials too
-        _STAMPS.move(None if DIRECTORY in changes else campaign_id)
+# For the sibling read modules (pages/ui/queue_reads.py): the same decorator and session.
+activity_read = _activity
+reading = _reading
 
 
 @_cached
@@ -182,13 +179,10 @@ def _campaign_list(url: str) -> pd.DataFrame:
         return queries.campaign_list(session)
 
 
-@_activity
+@_cached_as(ACTIVITY, DIRECTORY)  # a new campaign changes it too
 def _real_campaign_ids(url: str) -> tuple[int, ...]:
     with _reading(url) as session:
         return filters_model.real_campaign_ids(session)
-
-
-_READS[DIRECTORY].append(_real_campaign_ids)  # a new campaign changes it too
 
 
 def real_campaign_ids() -> tuple[int, ...]:
@@ -274,7 +268,9 @@ def cadence_rules_of(campaign_id: int) -> CadenceRules | None:
     return _cadence_rules(database_url(), campaign_id)
 
 
-@_cached
+# Logging an attempt moves its contact point's freshness (models.freshness), which the
+# card and the suspect list show: they are activity reads too.
+@_cached_as(DIRECTORY, ACTIVITY)
 def _official_card(url: str, official_id: int) -> OfficialCard | None:
     with _reading(url) as session:
         return queries.official_card(session, official_id)
@@ -284,7 +280,7 @@ def official_card(official_id: int) -> OfficialCard | None:
     return _official_card(database_url(), official_id)
 
 
-@_cached
+@_cached_as(DIRECTORY, ACTIVITY)
 def _suspect_points(url: str) -> list[SuspectPoint]:
     with _reading(url) as session:
         return freshness.suspect_points(session)
@@ -293,11 +289,6 @@ def _suspect_points(url: str) -> list[SuspectPoint]:
 def suspect_points() -> list[SuspectPoint]:
     """Contact points with two or more failed attempts in a row (models.freshness)."""
     return _suspect_points(database_url())
-
-
-# Logging an attempt moves its contact point's freshness (models.freshness), which the
-# card and the suspect list show: activity writes forget them too.
-_READS[ACTIVITY].extend([_official_card, _suspect_points])
 
 
 @_cached
@@ -354,77 +345,19 @@ def awaiting_reply(campaign_id: int, official_id: int) -> list[Option]:
     return _awaiting_reply(database_url(), campaign_id, official_id)
 
 
-@_activity
-def _work_queue(
-    url: str, today: date, minute: datetime, horizon_days: int, assignee_id: int | None
-) -> queue.Queue:
-    with _reading(url) as session:
-        return queue.follow_up_queue(
-            session,
-            today=today,
-            now_utc=minute,
-            horizon_days=horizon_days,
-            assignee_id=assignee_id,
-            limit=QUEUE_ROWS,
-        )
-
-
-QUEUE_ROWS = 20  # rows drawn per section; the heading gives the section's full count
-
-
-def work_queue(
-    *, today: date, now: datetime, horizon_days: int, assignee_id: int | None
-) -> queue.Queue:
-    """The Follow-ups queue (Mine: ``assignee_id``; Team: None); office states to the minute."""
-    minute = now.replace(second=0, microsecond=0)
-    return _work_queue(database_url(), today, minute, horizon_days, assignee_id)
-
-
-@_activity
-def _queue_health(
-    url: str, today: date, minute: datetime, channel: str, assignee_id: int | None
-) -> queue_health.Health:
-    with _reading(url) as session:
-        return queue_health.queue_health(
-            session, today=today, now_utc=minute, channel=Channel(channel), assignee_id=assignee_id
-        )
-
-
-def health_of_queue(
-    *, today: date, now: datetime, channel: Channel, assignee_id: int | None
-) -> queue_health.Health:
-    """Callable now and why not, for the queue due by ``today``; to the minute."""
-    minute = now.replace(second=0, microsecond=0)
-    return _queue_health(database_url(), today, minute, str(channel), assignee_id)
-
-
-@_activity
-def _set_aside(
-    url: str, today: date, minute: datetime, assignee_id: int | None, cancelled: bool
-) -> list[set_aside.SetAside]:
-    with _reading(url) as session:
-        return set_aside.set_aside(
-            session, today=today, now_utc=minute, assignee_id=assignee_id, cancelled=cancelled
-        )
-
-
-def set_aside_follow_ups(
-    *, today: date, now: datetime, assignee_id: int | None, cancelled: bool
-) -> list[set_aside.SetAside]:
-    """Snoozed follow-ups (and, if ``cancelled``, the lately cancelled ones)."""
-    minute = now.replace(second=0, microsecond=0)
-    return _set_aside(database_url(), today, minute, assignee_id, cancelled)
-
-
-# --- The filtered figures (Insights, Reports), keyed by filters and stamps ---------------
+# --- The filtered figures (Insights, Reports), keyed by filters and versions -------------
 
 
 def _figure_key(figure: insights.Figure) -> str:
     return figure.key
 
 
-# ``stamp`` is only a cache key (an underscore would make st.cache_data skip it): a write
-# that changes the figure's data bumps it, so the next read misses the stale entry.
+def _figures_version(filters: Filters) -> tuple[int, ...]:
+    return data_version.figures_key(_versions(), filters.campaign_ids)
+
+
+# ``version`` is only a cache key (an underscore would make st.cache_data skip it): a write
+# that changes the figure's data moves it, so the next read misses the stale entry.
 @st.cache_data(
     ttl=TTL_S,
     max_entries=4 * MAX_ENTRIES,
@@ -435,7 +368,7 @@ def _figure(
     url: str,
     figure: insights.Figure,
     filters: Filters,
-    stamp: tuple[int, ...],  # noqa: ARG001 (a cache key only)
+    version: tuple[int, ...],  # noqa: ARG001 (a cache key only)
     today: date,
 ) -> pd.DataFrame:
     with _reading(url) as session:
@@ -444,14 +377,14 @@ def _figure(
 
 def figure(figure: insights.Figure, filters: Filters, *, today: date) -> pd.DataFrame:
     """The Insights ``figure`` (an entry of ``models.insights.FIGURES``) for ``filters``."""
-    return _figure(database_url(), figure, filters, _STAMPS.of(filters), today)
+    return _figure(database_url(), figure, filters, _figures_version(filters), today)
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
 def _headline(
     url: str,
     filters: Filters,
-    stamp: tuple[int, ...],  # noqa: ARG001 (a cache key only)
+    version: tuple[int, ...],  # noqa: ARG001 (a cache key only)
     now: datetime,
 ) -> insights.Headline:
     with _reading(url) as session:
@@ -461,24 +394,24 @@ def _headline(
 def headline(filters: Filters, *, now: datetime) -> insights.Headline:
     """The tiles; ``now`` is rounded down to the minute so that it can key the cache."""
     minute = now.replace(second=0, microsecond=0)
-    return _headline(database_url(), filters, _STAMPS.of(filters), minute)
+    return _headline(database_url(), filters, _figures_version(filters), minute)
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
 def _summary(
     url: str,
     filters: Filters,
-    stamp: tuple[int, ...],  # noqa: ARG001 (a cache key only)
+    version: tuple[int, ...],  # noqa: ARG001 (a cache key only)
 ) -> Summary:
     with _reading(url) as session:
         return insights.summary(session, filters)
 
 
 def summary(filters: Filters) -> Summary:
-    return _summary(database_url(), filters, _STAMPS.of(filters))
+    return _summary(database_url(), filters, _figures_version(filters))
 
 
-@_cached
+@_cached_as(DIRECTORY, PEOPLE)
 def _export_labels(url: str, filters: Filters) -> exports.Labels:
     with _reading(url) as session:
         return exports.labels_for(session, filters)

@@ -11,7 +11,7 @@ from models.accounts import CurrentUser
 from models.follow_up_work import may_work, snooze_follow_up, uncancel_follow_up
 from models.permissions import Permission, allowed
 from models.set_aside import SNOOZED, SetAside
-from pages.ui import cache
+from pages.ui import queue_reads
 from pages.ui.guard import acting_user_id
 from pages.ui.queue_view import act
 
@@ -21,7 +21,7 @@ def draw(user: CurrentUser, *, today: date, now: datetime) -> None:
     if not allowed(user.role, Permission.LOG_ATTEMPTS):
         return
     admin = allowed(user.role, Permission.RESTORE)
-    rows = cache.set_aside_follow_ups(
+    rows = queue_reads.set_aside_follow_ups(
         today=today, now=now, assignee_id=None if admin else user.id, cancelled=admin
     )
     title = "Snoozed and cancelled" if admin else "Snoozed"

@@ -131,10 +131,11 @@ def _cli(database_url: str, *args: str, stdin: str = "") -> None:
     assert done.returncode == 0, f"cli.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
 
 
-def _prepare_database(folder: Path, demo_attempts: int = 0) -> str:
-    """A new SQLite database with the seed campaign and the test accounts (and, with
-    ``demo_attempts``, that many attempts of demo history over 12 weeks); its URL."""
-    database_url = f"sqlite:///{folder / 'outreach.db'}"
+def _prepare_database(folder: Path, demo_attempts: int = 0, database_url: str = "") -> str:
+    """A new SQLite database (or the empty one at ``database_url``) with the seed campaign
+    and the test accounts (and, with ``demo_attempts``, that many attempts of demo history
+    over 12 weeks); its URL."""
+    database_url = database_url or f"sqlite:///{folder / 'outreach.db'}"
     _cli(database_url, "seed")
     if demo_attempts:
         _cli(database_url, "demo", "--attempts", str(demo_attempts), "--weeks", "12", "--seed", "1")
@@ -167,14 +168,16 @@ def _serve(
     health_check: bool,
     demo_attempts: int = 0,
     prepare: Callable[[str], None] | None = None,
+    database_url: str = "",
 ) -> Iterator[str]:
     """`streamlit run dashboard.py` over a freshly prepared database; yields its URL.
 
     ``health_check=False`` waits for the port only, so no HTTP request reaches the
     server before the test's own. ``prepare`` stores more in the database (given its
-    URL) before the server starts.
+    URL) before the server starts. ``database_url``: a database already prepared (by
+    :func:`_prepare_database`), which the server uses as it is.
     """
-    database_url = _prepare_database(folder, demo_attempts)
+    database_url = database_url or _prepare_database(folder, demo_attempts)
     if prepare is not None:
         prepare(database_url)
     port = _free_port()
