@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import Engine, make_url, select, text
+from sqlalchemy import Engine, make_url, select, text, update
 
 from models.commands import log_attempt
 from models.db import BUSY_TIMEOUT_MS, make_engine, session_scope
@@ -60,6 +60,10 @@ def _logger(engine: Engine) -> tuple[Callable[[str, int], None], list[int]]:
     """A function logging one attempt in its own transaction, as the Log page does, and
     the officials of the demo campaign it may log against."""
     campaign, officials, user = _ids(engine)
+    # A scratch copy: lift the daily limit, so hundreds of calls today to a few officials
+    # still run the guarded INSERT (the statement a coordinator waits on) without refusal.
+    with session_scope(engine) as session:
+        session.execute(update(Campaign).where(Campaign.id == campaign).values(daily_cap=10**9))
 
     def log(key: str, official: int) -> None:
         with session_scope(engine) as session:
