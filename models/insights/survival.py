@@ -68,3 +68,11 @@ def _estimate(counts: pd.DataFrame) -> pd.DataFrame:
             out.append((channel, int(day), at_risk, int(answered), int(censored), 1 - surviving))
             at_risk -= int(answered) + int(censored)
     return pd.DataFrame(out, columns=SURVIVAL_COLUMNS)
+
+
+def starts_per_channel(curve: pd.DataFrame) -> dict[str, int]:
+    """Officials first contacted per channel in a curve of SURVIVAL_COLUMNS: each
+    channel's largest number at risk (its first step's)."""
+    if curve.empty:
+        return {}
+    return {str(c): int(n) for c, n in curve.groupby("channel", sort=True)["at_risk"].max().items()}

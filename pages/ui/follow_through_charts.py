@@ -11,6 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from models.insights.survival import starts_per_channel
 from pages.ui import chart_style as style
 from pages.ui.charts import Chart, Props
 
@@ -81,9 +82,9 @@ def _survival_template() -> alt.Chart:
 
 
 def _survival_props(frame: pd.DataFrame) -> Props:
-    starts = frame.groupby("channel", sort=True)["at_risk"].max()
-    n = int(starts.sum())
-    each = ", ".join(f"{c} n = {int(k):,}" for c, k in starts.items())
+    starts = starts_per_channel(frame)
+    n = sum(starts.values())
+    each = ", ".join(f"{c} n = {k:,}" for c, k in starts.items())
     return {
         "usermeta": {"block": BLOCK},
         "description": f"Step lines of the share of officials answered within N days, "
