@@ -13,15 +13,16 @@ from pathlib import Path
 from time import monotonic, sleep
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, make_url, select, text
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from models import accounts
 from models.commands import ResponseInput, log_attempt
-from models.db import alembic_config, make_engine, session_scope
+from models.db import alembic_config, session_scope
 from models.seed import seed
 from models.tables import AuditEvent, Campaign, CampaignCadence, UserSession
 from models.vocab import Channel, Outcome, OutcomeClass, Stance
+from tests.databases import pg_database
 from tests.factories import DEFAULT_TIME, make_campaign, make_official, make_user
 from tests.test_rollups import Scenario
 from tests.world import PASSWORD, Snapshot, World, build_world, snapshot
@@ -77,20 +78,6 @@ def fresh_database(like_url: str, tmp_path: Path, pg_server: str | None) -> Iter
     assert pg_server is not None
     with pg_database(pg_server, f"outreach_fresh_{os.getpid()}") as url:
         yield url
-
-
-@contextmanager
-def pg_database(server: str, name: str) -> Iterator[str]:
-    admin = make_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
 
 
 def with_entry(backup: bytes, name: str, data: bytes) -> bytes:

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from models import accounts
 from models.base import Base
 from models.db import make_engine, migrate
 from tests.apptest_helpers import clear_streamlit_caches, seed_database
+from tests.databases import pg_database
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -69,16 +70,8 @@ def pg_url() -> Iterator[str]:
     Each run (and each xdist worker) gets its own, so runs never disturb each other.
     """
     _require_postgres()
-    name = f"outreach_test_{os.getpid()}"
-    admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with pg_database(PG_URL, f"outreach_test_{os.getpid()}") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -114,15 +107,8 @@ def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path}/empty.db"
         return
     server: str = request.getfixturevalue("pg_url")
-    name = f"outreach_empty_{os.getpid()}"
-    admin = make_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with pg_database(server, f"outreach_empty_{os.getpid()}") as url:
+        yield url
 
 
 @pytest.fixture
@@ -162,5 +148,16 @@ def db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     seed_database(sqlite_url)
     engine = make_engine(sqlite_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def app_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """For page tests on both kinds: the seeded campaign in a fresh database of each kind,
+    which the app is pointed at."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    seed_database(db_url)
+    engine = make_engine(db_url)
     yield engine
     engine.dispose()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
@@ -17,26 +16,16 @@ from streamlit.testing.v1 import AppTest
 from models import accounts
 from models.audit import record_event
 from models.audit_queries import AUDIT_PAGE, AuditFilter
-from models.db import make_engine, session_scope
+from models.db import session_scope
 from models.exports.audit_log import AUDIT_EXPORT_COLUMNS
 from models.tables import AuditEvent
 from models.vocab import Role
 from pages.ui import downloads
-from tests.apptest_helpers import TEST_PASSWORD, ensure_account, open_app, seed_database, widget
+from tests.apptest_helpers import TEST_PASSWORD, ensure_account, open_app, widget
 
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 
 HOSTILE = '=HYPERLINK("http://evil.example") ![x](http://evil.example/x.png) :red[x]'
-
-
-@pytest.fixture
-def app_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """The seeded campaign in a fresh database of each kind, which the app is pointed at."""
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    seed_database(db_url)
-    engine = make_engine(db_url)
-    yield engine
-    engine.dispose()
 
 
 def audit_table(at: AppTest) -> pd.DataFrame:

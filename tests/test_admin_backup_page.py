@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from models.backup import backup_bytes, check_backup
-from models.db import make_engine, session_scope
+from models.db import session_scope
 from models.tables import AuditEvent
 from models.vocab import Role
 from pages.ui import admin_backup, cache
-from tests.apptest_helpers import button, ensure_account, open_app, seed_database, texts, widget
+from tests.apptest_helpers import button, ensure_account, open_app, texts, widget
 from tests.backup_world import rows_without_backup_events
 from tests.factories import make_official
 from tests.world import Snapshot, snapshot
@@ -22,16 +20,6 @@ from tests.world import Snapshot, snapshot
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 
 CONFIRM = "Type RESTORE to confirm"
-
-
-@pytest.fixture
-def app_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """The seeded campaign in a fresh database of each kind, which the app is pointed at."""
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    seed_database(db_url)
-    engine = make_engine(db_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ page and are audited; names are shown exactly as typed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from models import accounts
 from models.base import utcnow
-from models.db import make_engine, session_scope
+from models.db import session_scope
 from models.tables import AuditEvent
 from models.vocab import Role
 from tests.apptest_helpers import (
@@ -22,7 +21,6 @@ from tests.apptest_helpers import (
     button,
     ensure_account,
     open_app,
-    seed_database,
     widget,
 )
 
@@ -32,16 +30,6 @@ NEW_PASSWORD = "a newcomer's long passphrase"
 HOSTILE = "![x](http://evil.example/x.png) :red[red] $x^2$ <b>bold</b> www.evil.example"
 ADD_FIELDS = ("User name", "Full name", "Initial password (12+ characters)")
 RESET_FIELDS = ("New password (12+ characters)", "New password again")
-
-
-@pytest.fixture
-def app_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """The seeded campaign in a fresh database of each kind, which the app is pointed at."""
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    seed_database(db_url)
-    engine = make_engine(db_url)
-    yield engine
-    engine.dispose()
 
 
 def add_user(at: AppTest, name: str, full_name: str, password: str) -> AppTest:

@@ -4,15 +4,12 @@ good one imports once however often Import is pressed; only admins get the tab."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
-from models.db import make_engine
 from models.tables import (
     Attempt,
     AuditEvent,
@@ -26,7 +23,7 @@ from models.tables import (
 )
 from models.vocab import Role
 from pages.ui import cache, reports_import
-from tests.apptest_helpers import button, open_app, open_page_file, seed_database, texts
+from tests.apptest_helpers import button, open_app, open_page_file, texts
 
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 SEED_CAMPAIGN = "Chechnya: stop the persecution of gay men"
@@ -37,16 +34,6 @@ GOOD = (
 )
 BAD = "name,phone\nAnn Lee,+1 212 555 0100\nBob Roe,12345\n,+1 212 555 0199\n"
 TABLES = (Official, ContactPoint, CampaignTarget, Campaign, Attempt, Response, FollowUp, User)
-
-
-@pytest.fixture
-def app_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """The seeded campaign in a fresh database of each kind, which the app is pointed at."""
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    seed_database(db_url)
-    engine = make_engine(db_url)
-    yield engine
-    engine.dispose()
 
 
 def counts(engine: Engine) -> dict[str, int]:

@@ -6,9 +6,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit
 
 try:
-    from playwright.sync_api import Page, expect
+    from playwright.sync_api import BrowserContext, Page, Request, expect
 
     PLAYWRIGHT_IMPORTABLE = True
 except ImportError:  # the `browser` fixture reports it (skip, or fail under REQUIRE_BROWSER)
@@ -72,3 +73,23 @@ def expect_only_the_sign_in_form(page: Page) -> None:
     shown = page.locator("body").inner_text()
     people = [account.display_name for account in ACCOUNTS]
     assert [name for name in (*SEEDED_NAMES, *people) if name in shown] == []
+
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def watch_hosts(context: BrowserContext) -> list[str]:
+    """The host of every HTTP(S) and WebSocket request the context makes from now on."""
+    hosts: list[str] = []
+
+    def watch(request: Request) -> None:
+        if request.url.startswith(("http:", "https:", "ws:", "wss:")):
+            hosts.append(urlsplit(request.url).hostname or "")
+
+    context.on("request", watch)
+    return hosts
+
+
+def foreign_hosts(hosts: list[str]) -> list[str]:
+    """The hosts beyond the loopback address, sorted, each once."""
+    return sorted({host for host in hosts if host not in LOOPBACK})

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from tests.browser import COORDINATOR, PASSWORD, PLAYWRIGHT_IMPORTABLE, fill_sign_in, wait_idle
+from tests.browser import (
+    COORDINATOR,
+    PASSWORD,
+    PLAYWRIGHT_IMPORTABLE,
+    fill_sign_in,
+    foreign_hosts,
+    wait_idle,
+    watch_hosts,
+)
 
 if PLAYWRIGHT_IMPORTABLE:
-    from playwright.sync_api import Browser, Request, expect
-
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+    from playwright.sync_api import Browser, expect
 
 
 def test_sign_in_and_the_log_page_request_nothing_beyond_the_server(
@@ -17,13 +21,7 @@ def test_sign_in_and_the_log_page_request_nothing_beyond_the_server(
 ) -> None:
     """Every request of the sign-in page and the Log page (favicon included) goes to loopback."""
     context = browser.new_context()
-    hosts: list[str] = []
-
-    def watch(request: Request) -> None:
-        if request.url.startswith(("http:", "https:", "ws:", "wss:")):
-            hosts.append(urlsplit(request.url).hostname or "")
-
-    context.on("request", watch)
+    hosts = watch_hosts(context)
     page = context.new_page()
     page.goto(app_url + "/")
     wait_idle(page)
@@ -34,4 +32,4 @@ def test_sign_in_and_the_log_page_request_nothing_beyond_the_server(
     context.close()
 
     assert hosts  # the watcher saw the page load
-    assert sorted({h for h in hosts if h not in LOOPBACK}) == []
+    assert foreign_hosts(hosts) == []

@@ -14,12 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url, text
 
-from models.db import make_engine
 from tests.browser import PLAYWRIGHT_IMPORTABLE, OpenPage, wait_idle
 from tests.browser.conftest import _opener, _prepare_database, _serve
 from tests.browser.test_journey import FIRST_NOTES, choose, log_first_call, sign_in_as_coordinator
+from tests.databases import pg_database
 
 if PLAYWRIGHT_IMPORTABLE:
     from playwright.sync_api import Browser, Locator, Page, expect
@@ -39,18 +38,8 @@ def shared_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail(reason + "; REQUIRE_POSTGRES=1 forbids skipping")
         pytest.skip(reason)
-    name = f"outreach_two_processes_{os.getpid()}"
-    admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    try:
+    with pg_database(PG_URL, f"outreach_two_processes_{os.getpid()}") as url:
         yield _prepare_database(tmp_path_factory.mktemp("two_processes"), database_url=url)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _server(shared_database: str, folder: Path) -> Iterator[str]:
