@@ -12,6 +12,11 @@ RUN_DB := $(if $(DATABASE_URL),the database at DATABASE_URL,data/outreach.db)
 MODELS_COVERAGE_FLOOR := 94
 COVERAGE := --cov=models --cov-branch --cov-report=term-missing:skip-covered \
 	--cov-fail-under=$(MODELS_COVERAGE_FLOOR)
+# `make test` spreads the test files over one worker per core (pytest-xdist): most of a
+# test's time is spent waiting on a server, a browser or a subprocess. A file stays on one
+# worker, so a module's server is started once. TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
+PARALLEL := -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: run test check pytest bench demo clean
 
@@ -22,7 +27,7 @@ run: $(VENV)/.runtime
 	@$(BIN)/python -m streamlit run dashboard.py
 
 test: $(VENV)/.dev check
-	PYTHON=$(BIN)/python bash scripts/run-tests.sh $(COVERAGE) $(PYTEST_ARGS)
+	PYTHON=$(BIN)/python bash scripts/run-tests.sh $(PARALLEL) $(COVERAGE) $(PYTEST_ARGS)
 
 check: $(VENV)/.dev
 	$(BIN)/ruff format --check .

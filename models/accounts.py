@@ -36,15 +36,22 @@ TOUCH_EVERY = timedelta(seconds=30)
 SIGN_IN_FAILED = "Wrong user name or password, or the account is locked. Try again later."
 
 _hasher = PasswordHasher()  # argon2id with the library's (OWASP-grade) defaults
-# Verified against when the user does not exist, so that path costs the same.
-_DUMMY_HASH = _hasher.hash("not a real password, only here to spend the same time")
+# Verified against when the user does not exist, so that path costs the same. Made on the
+# first sign-in, not at import: a hash costs about 0.35 s, which every CLI command paid.
+_dummy_hash: str | None = None
 
 
 def use_hasher(hasher: PasswordHasher) -> None:
     """Swap the hasher (tests use cheap parameters; raising them triggers rehash on sign-in)."""
-    global _hasher, _DUMMY_HASH
-    _hasher = hasher
-    _DUMMY_HASH = hasher.hash("not a real password, only here to spend the same time")
+    global _hasher, _dummy_hash
+    _hasher, _dummy_hash = hasher, None
+
+
+def _dummy() -> str:
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("not a real password, only here to spend the same time")
+    return _dummy_hash
 
 
 def idle_timeout() -> timedelta:
@@ -102,7 +109,7 @@ def sign_in(
     now = now or utcnow()
     key = user_key(name or "")
     user = session.scalars(select(User).where(User.name == key)).one_or_none()
-    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    stored = user.password_hash if user is not None and user.password_hash else _dummy()
     matches = _verify(stored, password or "")
     usable = user is not None and user.is_active and user.password_hash is not None
     locked = user is not None and user.locked_until is not None and user.locked_until > now
