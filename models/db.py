@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from alembic import command
 from alembic.config import Config
@@ -118,8 +118,7 @@ def session_scope(
 def _unit_of_work(
     engine: Engine, moves: frozenset[str], *, write: bool = True
 ) -> Iterator[Session]:
-    bind = engine.execution_options(sqlite_begin="IMMEDIATE" if write else "DEFERRED")
-    session = Session(bind=bind, expire_on_commit=False)
+    session = Session(bind=_bind(engine, write), expire_on_commit=False)
     try:
         yield session
         _move_versions(session, moves)
@@ -132,6 +131,19 @@ def _unit_of_work(
         raise
     finally:
         session.close()
+
+
+def _bind(engine: Engine, write: bool) -> Engine:
+    """``engine`` with the BEGIN of a write (IMMEDIATE) or a read (DEFERRED), made once
+    per engine and kept on it: a new option engine per unit of work cost a copy of its
+    options and events on every write."""
+    binds = engine.__dict__.setdefault("_outreach_binds", {})
+    bind = binds.get(write)
+    if bind is None:
+        bind = binds[write] = engine.execution_options(
+            sqlite_begin="IMMEDIATE" if write else "DEFERRED"
+        )
+    return cast(Engine, bind)
 
 
 def _move_versions(session: Session, moves: frozenset[str]) -> None:
