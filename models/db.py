@@ -26,6 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = ROOT / "data" / "outreach.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
+# SQLite's durability: FULL (the default) syncs the WAL at every COMMIT, so an attempt
+# acknowledged as saved survives a power loss or an OS crash; NORMAL syncs only at
+# checkpoints: a killed app process still loses nothing, but a power loss may roll back
+# the last commits. Measured in README ("Durability and logging speed").
+SYNCHRONOUS_ENV = "OUTREACH_SQLITE_SYNCHRONOUS"
+SYNCHRONOUS_MODES = ("FULL", "NORMAL")
 DEFAULT_RETRIES = 3
 # The PostgreSQL advisory lock migrations hold: a fixed 64-bit key no other lock uses.
 MIGRATION_LOCK_KEY = 0x6F75_7472_6561_6368  # "outreach"
@@ -41,13 +47,22 @@ def database_url() -> str:
     return url or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
+def sqlite_synchronous() -> str:
+    """``PRAGMA synchronous`` for SQLite connections: ``OUTREACH_SQLITE_SYNCHRONOUS`` if
+    set (FULL or NORMAL, any case), else FULL. Any other value is refused, never ignored."""
+    value = os.environ.get(SYNCHRONOUS_ENV, "").strip().upper() or "FULL"
+    if value not in SYNCHRONOUS_MODES:
+        raise ValueError(f"{SYNCHRONOUS_ENV} must be FULL or NORMAL, not {value!r}")
+    return value
+
+
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     """An engine for ``url`` (default: :func:`database_url`), set up for safe writes.
 
     On SQLite every connection gets WAL, foreign keys, a busy timeout and
-    ``synchronous=FULL``, and transactions are started by us: ``BEGIN IMMEDIATE``
-    for writes (see :func:`session_scope`), so a read-then-write never loses an
-    update or fails on a lock upgrade.
+    ``synchronous=FULL`` (or NORMAL: :func:`sqlite_synchronous`), and transactions are
+    started by us: ``BEGIN IMMEDIATE`` for writes (see :func:`session_scope`), so a
+    read-then-write never loses an update or fails on a lock upgrade.
     """
     url = url or database_url()
     parsed = make_url(url)
@@ -70,6 +85,8 @@ def _note_statement(conn: Connection, _cursor: Any, statement: str, *_args: Any)
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    synchronous = sqlite_synchronous()
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let us issue BEGIN ourselves instead of pysqlite's implicit, deferred one.
@@ -78,7 +95,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
