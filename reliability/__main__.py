@@ -22,7 +22,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Protocol
 
-from reliability import crash, drill, load, pg
+from reliability import crash, drill, load, pg, speed
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -35,7 +35,7 @@ class Result(Protocol):
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m reliability", description=__doc__)
-    parser.add_argument("--only", choices=("all", "load", "crash", "drill"), default="all")
+    parser.add_argument("--only", choices=("all", "speed", "load", "crash", "drill"), default="all")
     parser.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both")
     parser.add_argument("--writers", type=int, default=16)
     parser.add_argument("--readers", type=int, default=4)
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(work)
         backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
         server = None
-        if "postgresql" in backends and args.only in ("all", "load", "drill"):
+        if "postgresql" in backends and args.only != "crash":
             server = stack.enter_context(pg.server(args.pg_url, durable=not args.pg_no_fsync))
         for part, run in _parts(args, workdir, backends, server):
             print(f"\n== {part}", flush=True)
@@ -74,6 +74,12 @@ def _parts(
     args: argparse.Namespace, workdir: Path, backends: tuple[str, ...], server: str | None
 ) -> Iterator[tuple[str, Callable[[], Result]]]:
     for backend in backends:
+        if args.only in ("all", "speed"):
+            for mode in ("FULL", "NORMAL") if backend == "sqlite" else ("server",):
+                yield (
+                    f"logging speed on {backend} ({mode})",
+                    functools.partial(_speed, workdir, backend, server, mode),
+                )
         if args.only in ("all", "load"):
             yield f"load on {backend}", functools.partial(_load, args, workdir, backend, server)
         if args.only in ("all", "drill"):
@@ -88,6 +94,11 @@ def _parts(
 def _load(args: argparse.Namespace, workdir: Path, backend: str, server: str | None) -> Result:
     with _database(workdir, backend, server, "reliability_load") as url:
         return load.run(url, writers=args.writers, readers=args.readers, seconds=args.seconds)
+
+
+def _speed(workdir: Path, backend: str, server: str | None, mode: str) -> Result:
+    with _database(workdir, backend, server, f"reliability_speed_{mode.lower()}") as url:
+        return speed.run(url, synchronous="FULL" if mode == "server" else mode)
 
 
 def _drill(workdir: Path, backend: str, server: str | None) -> Result:
