@@ -34,13 +34,24 @@ class Result(Protocol):
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m reliability", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m reliability",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--only", choices=("all", "speed", "load", "crash", "drill"), default="all")
     parser.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both")
     parser.add_argument("--writers", type=int, default=16)
     parser.add_argument("--readers", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--kills", type=int, default=100)
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        default=None,
+        metavar="S",
+        help="sys.setswitchinterval for this run (Python's default: 0.005 s); see README",
+    )
     parser.add_argument("--pg-url", default=os.environ.get("RELIABILITY_PG_URL", ""))
     parser.add_argument("--pg-no-fsync", action="store_true", help="throwaway server without fsync")
     return parser.parse_args(argv)
@@ -49,8 +60,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     OUT.mkdir(exist_ok=True)
+    if args.switch_interval is not None:
+        sys.setswitchinterval(args.switch_interval)
     print(f"reliability suite on {platform.node()}, {os.cpu_count()} cores, "
-          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, "
+          f"GIL switch interval {sys.getswitchinterval() * 1000:g} ms")  # fmt: skip
     failures: list[str] = []
     with tempfile.TemporaryDirectory(dir=OUT) as work, ExitStack() as stack:
         workdir = Path(work)
