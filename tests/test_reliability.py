@@ -8,15 +8,16 @@ are ``make reliability``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from models.db import make_engine, session_scope
+from models.db import SYNCHRONOUS_ENV, make_engine, session_scope
 from models.tables import Attempt
-from reliability import crash, drill, load
+from reliability import crash, drill, load, speed
 from reliability.crash import acknowledged_keys
 from tests.backup_world import fresh_database
 
@@ -89,3 +90,21 @@ def test_restore_drill_brings_back_every_write_acknowledged_before_the_snapshot(
     assert result.before_snapshot >= 20
     assert result.restored >= result.before_snapshot
     assert result.acknowledged_total > result.before_snapshot  # writers ran during the backup
+
+
+@pytest.mark.parametrize("mode", ["FULL", "NORMAL"])
+def test_the_speed_part_splits_one_attempt_into_its_statements(
+    sqlite_url: str, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plain attempt is eight statements on SQLite (BEGIN IMMEDIATE, the joined check,
+    the INSERT, two rollup upserts, the follow-up UPDATE, the audit INSERT, the version
+    upsert) and the COMMIT; the mode is set for the measurement only."""
+    monkeypatch.delenv(SYNCHRONOUS_ENV, raising=False)
+    result = speed.run(sqlite_url, calls=20, synchronous=mode)
+    print("\n".join(result.figures()))
+    assert result.problems == []
+    assert dict(result.statements) == {"BEGIN": 20, "SELECT": 20, "INSERT": 100, "UPDATE": 20}
+    assert len(result.wall) == len(result.instrumented) == len(result.insert_attempt) == 20
+    assert result.synchronous == mode and result.floor is not None
+    assert result.attempt_indexes == 8
+    assert SYNCHRONOUS_ENV not in os.environ
