@@ -56,7 +56,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
 
-# The reliability suite at full size (about 5 minutes): 16 writers and 4 Insights readers
+# The reliability suite at full size (about 6 minutes): 16 writers and 4 Insights readers
 # for 60 s on SQLite and on a throwaway PostgreSQL, 100 SIGKILLed writers, a restore
 # drill on both. RELIABILITY_ARGS="--only crash --kills 10" runs a part; see reliability/.
 reliability: $(VENV)/.dev

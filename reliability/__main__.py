@@ -1,6 +1,6 @@
 """``make reliability``: the whole suite at full size, on SQLite and on PostgreSQL.
 
-    .venv/bin/python -m reliability                       # everything (about 5 minutes)
+    .venv/bin/python -m reliability                       # everything (about 6 minutes)
     .venv/bin/python -m reliability --only load --seconds 10 --backend sqlite
     .venv/bin/python -m reliability --pg-url postgresql+psycopg://u@host/db   # that server
 
