@@ -18,7 +18,7 @@ COVERAGE := --cov=models --cov-branch --cov-report=term-missing:skip-covered \
 TEST_WORKERS ?= auto
 PARALLEL := -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: run test check pytest bench demo clean
+.PHONY: run test check pytest bench demo clean reliability
 
 run: $(VENV)/.runtime
 	@echo "migrating and seeding $(RUN_DB)…"
@@ -60,3 +60,9 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
+
+# The reliability suite at full size (about 6 minutes): 16 writers and 4 Insights readers
+# for 60 s on SQLite and on a throwaway PostgreSQL, 100 SIGKILLed writers, a restore
+# drill on both. RELIABILITY_ARGS="--only crash --kills 10" runs a part; see reliability/.
+reliability: $(VENV)/.dev
+	$(BIN)/python -m reliability $(RELIABILITY_ARGS)

@@ -19,7 +19,7 @@ from typing import Protocol
 from sqlalchemy import Engine, make_url, select, text, update
 
 from models.commands import log_attempt
-from models.db import BUSY_TIMEOUT_MS, make_engine, session_scope
+from models.db import BUSY_TIMEOUT_MS, make_engine, session_scope, sqlite_synchronous
 from models.demo import DEMO_CAMPAIGN_NAME
 from models.exports import STREAM_ROWS, write_attempts_csv
 from models.exports.reference import attempts_select as _attempts_select
@@ -187,7 +187,12 @@ def _commit_floor(engine: Engine) -> float:
 
 def _sqlite_floor(path: str, table: str) -> float:
     conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode=WAL", "synchronous=FULL", f"busy_timeout={BUSY_TIMEOUT_MS}"):
+    pragmas = (
+        "journal_mode=WAL",
+        f"synchronous={sqlite_synchronous()}",  # the app's durability, FULL by default
+        f"busy_timeout={BUSY_TIMEOUT_MS}",
+    )
+    for pragma in pragmas:
         conn.execute(f"PRAGMA {pragma}")
     seconds = []
     for n in range(FLOOR_COMMITS):

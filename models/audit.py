@@ -35,6 +35,7 @@ def record_event(
 
 
 _EVENTS = cast(Table, AuditEvent.__table__)
+_INSERT_EVENT = _EVENTS.insert()  # one statement object: its cache key is computed once
 
 
 def insert_event(
@@ -54,4 +55,4 @@ def insert_event(
         "entity_id": entity_id,
         "changes": changes,
     }
-    session.execute(_EVENTS.insert(), values)
+    session.execute(_INSERT_EVENT, values)

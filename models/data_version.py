@@ -121,11 +121,17 @@ def move(connection: Connection, scopes: Iterable[str]) -> None:
     """Give ``scopes`` new numbers, in the caller's transaction (one statement)."""
     rows = _rows(scopes)
     if rows:
-        insert = dialect_insert(connection.dialect.name, _TABLE)
-        upsert = insert.on_conflict_do_update(
-            index_elements=["scope"], set_={"value": insert.excluded.value}
-        )
-        connection.execute(upsert, rows)
+        connection.execute(_upsert(connection.dialect.name), rows)
+
+
+@functools.cache
+def _upsert(dialect: str) -> Any:
+    """``INSERT ... ON CONFLICT (scope) DO UPDATE``, built once per dialect: building it
+    (its ``excluded`` columns, its cache key) cost more than running it, on every write."""
+    insert = dialect_insert(dialect, _TABLE)
+    return insert.on_conflict_do_update(
+        index_elements=["scope"], set_={"value": insert.excluded.value}
+    )
 
 
 def move_if_changed(connection: Connection, scopes: Iterable[str]) -> None:

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from alembic import command
 from alembic.config import Config
@@ -26,6 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = ROOT / "data" / "outreach.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
+# SQLite's durability: FULL (the default) syncs the WAL at every COMMIT, so an attempt
+# acknowledged as saved survives a power loss or an OS crash; NORMAL syncs only at
+# checkpoints: a killed app process still loses nothing, but a power loss may roll back
+# the last commits. Measured in README ("Durability and logging speed").
+SYNCHRONOUS_ENV = "OUTREACH_SQLITE_SYNCHRONOUS"
+SYNCHRONOUS_MODES = ("FULL", "NORMAL")
 DEFAULT_RETRIES = 3
 # The PostgreSQL advisory lock migrations hold: a fixed 64-bit key no other lock uses.
 MIGRATION_LOCK_KEY = 0x6F75_7472_6561_6368  # "outreach"
@@ -41,13 +47,22 @@ def database_url() -> str:
     return url or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
+def sqlite_synchronous() -> str:
+    """``PRAGMA synchronous`` for SQLite connections: ``OUTREACH_SQLITE_SYNCHRONOUS`` if
+    set (FULL or NORMAL, any case), else FULL. Any other value is refused, never ignored."""
+    value = os.environ.get(SYNCHRONOUS_ENV, "").strip().upper() or "FULL"
+    if value not in SYNCHRONOUS_MODES:
+        raise ValueError(f"{SYNCHRONOUS_ENV} must be FULL or NORMAL, not {value!r}")
+    return value
+
+
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     """An engine for ``url`` (default: :func:`database_url`), set up for safe writes.
 
     On SQLite every connection gets WAL, foreign keys, a busy timeout and
-    ``synchronous=FULL``, and transactions are started by us: ``BEGIN IMMEDIATE``
-    for writes (see :func:`session_scope`), so a read-then-write never loses an
-    update or fails on a lock upgrade.
+    ``synchronous=FULL`` (or NORMAL: :func:`sqlite_synchronous`), and transactions are
+    started by us: ``BEGIN IMMEDIATE`` for writes (see :func:`session_scope`), so a
+    read-then-write never loses an update or fails on a lock upgrade.
     """
     url = url or database_url()
     parsed = make_url(url)
@@ -70,6 +85,8 @@ def _note_statement(conn: Connection, _cursor: Any, statement: str, *_args: Any)
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    synchronous = sqlite_synchronous()
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let us issue BEGIN ourselves instead of pysqlite's implicit, deferred one.
@@ -78,7 +95,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -118,8 +135,7 @@ def session_scope(
 def _unit_of_work(
     engine: Engine, moves: frozenset[str], *, write: bool = True
 ) -> Iterator[Session]:
-    bind = engine.execution_options(sqlite_begin="IMMEDIATE" if write else "DEFERRED")
-    session = Session(bind=bind, expire_on_commit=False)
+    session = Session(bind=_bind(engine, write), expire_on_commit=False)
     try:
         yield session
         _move_versions(session, moves)
@@ -132,6 +148,19 @@ def _unit_of_work(
         raise
     finally:
         session.close()
+
+
+def _bind(engine: Engine, write: bool) -> Engine:
+    """``engine`` with the BEGIN of a write (IMMEDIATE) or a read (DEFERRED), made once
+    per engine and kept on it: a new option engine per unit of work cost a copy of its
+    options and events on every write."""
+    binds = engine.__dict__.setdefault("_outreach_binds", {})
+    bind = binds.get(write)
+    if bind is None:
+        bind = binds[write] = engine.execution_options(
+            sqlite_begin="IMMEDIATE" if write else "DEFERRED"
+        )
+    return cast(Engine, bind)
 
 
 def _move_versions(session: Session, moves: frozenset[str]) -> None:

@@ -5,7 +5,9 @@
 #   bash scripts/pg-stop.sh "$PG_TEST_DIR"
 #
 # The cluster lives in a fresh temp directory, listens only on 127.0.0.1 on a free
-# port, trusts local connections and runs without durability (test data only).
+# port, trusts local connections and runs without durability (test data only);
+# with PG_DURABLE=1 it keeps PostgreSQL's default fsync and synchronous_commit, so the
+# reliability suite's figures are those of a real server.
 # initdb will not run as root, so as root the cluster belongs to the `postgres` user.
 # With PG_INSTALL=1 (and root) Debian's postgresql is installed when it is missing.
 set -euo pipefail
@@ -43,10 +45,13 @@ fi
 "${AS[@]}" "$BIN/initdb" -D "$DIR/data" -U outreach --auth=trust --encoding=UTF8 \
   --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 || { cat "$DIR/initdb.log" >&2; exit 1; }
 
+NO_DURABILITY="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+[ "${PG_DURABLE:-0}" = 1 ] && NO_DURABILITY=""
+
 for try in 1 2 3 4 5; do
   PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   if "${AS[@]}" "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 30 start -o \
-      "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories='$DIR' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >&2; then
+      "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories='$DIR' $NO_DURABILITY" >&2; then
     break
   fi
   say "could not start on port $PORT (try $try)"
