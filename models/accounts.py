@@ -136,24 +136,52 @@ def resume(
     Read on every page run, so a deactivated user or a changed role takes effect on
     their next click.
     """
+    now = now or utcnow()
+    found = _live_session(session, token)
+    if found is None:
+        return None
+    row, user = found
+    verdict = _verdict(row, user, now)
+    if verdict in ("deactivated", "expired") or user is None:
+        _end(session, row, now, verdict)
+        return None
+    if verdict == "touch":  # not a write on every click
+        row.last_seen_at = now
+    return _current(user)
+
+
+def peek(
+    session: Session, token: str | None, *, now: datetime | None = None
+) -> tuple[CurrentUser | None, bool]:
+    """What :func:`resume` would answer, without writing, and whether it has to write
+    (touch the idle clock or end the session): most page runs need no write transaction."""
+    found = _live_session(session, token)
+    if found is None:
+        return None, False
+    row, user = found
+    verdict = _verdict(row, user, now or utcnow())
+    if verdict != "fresh" or user is None:
+        return None, True
+    return _current(user), False
+
+
+def _live_session(session: Session, token: str | None) -> tuple[UserSession, User | None] | None:
     if not token:
         return None
-    now = now or utcnow()
     row = session.scalars(
         select(UserSession).where(UserSession.token_hash == _digest(token))
     ).one_or_none()
     if row is None or row.ended_at is not None:
         return None
-    user = session.get(User, row.user_id)
+    return row, session.get(User, row.user_id)
+
+
+def _verdict(row: UserSession, user: User | None, now: datetime) -> str:
     if user is None or not user.is_active:
-        _end(session, row, now, "deactivated")
-        return None
+        return "deactivated"
     if now - row.last_seen_at > idle_timeout():
-        _end(session, row, now, "expired")
-        return None
-    if now - row.last_seen_at > TOUCH_EVERY:  # not a write on every click
-        row.last_seen_at = now
-    return _current(user)
+        return "expired"
+    return "touch" if now - row.last_seen_at > TOUCH_EVERY else "fresh"
 
 
 def sign_out(session: Session, token: str | None, *, now: datetime | None = None) -> None:

@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from models.cadence import propose_next
+from models.db import is_lock_error
 from models.entries import AttemptEntry, ReplyEntry, attempt_time, save_attempt, save_reply
 from models.localtime import zone
 from models.phones import InvalidPhoneNumber
@@ -209,15 +210,23 @@ def submit(entry: AttemptEntry, card: OfficialCard, own_zone: str) -> None:
     state.put(state.LOG_KEY, key)
     now = log_form.now_utc()
     try:
-        result = cache.write(
-            lambda session: save_attempt(session, entry, idempotency_key=key, now_utc=now),
-            changes=(cache.ACTIVITY,),
-            campaign_id=entry.campaign_id,
-            retryable=True,  # the idempotency key makes a second try return the first save
-        )
+        # The spinner shows only while a save waits for other writers (it retries them).
+        with st.spinner("Saving: the database is busy with other saves…", show_time=True):
+            result = cache.write(
+                lambda session: save_attempt(session, entry, idempotency_key=key, now_utc=now),
+                changes=(cache.ACTIVITY,),
+                campaign_id=entry.campaign_id,
+                retryable=True,  # the idempotency key makes a second try return the first save
+            )
     except (InvalidInput, InvalidPhoneNumber) as exc:
         state.drop(state.LOG_NOTICE, state.LOG_REPEAT)
         render.error(str(exc))
+        return
+    except Exception as exc:
+        if not is_lock_error(exc):
+            raise
+        state.drop(state.LOG_NOTICE, state.LOG_REPEAT)
+        render.error(log_form.BUSY)
         return
     notice = log_form.confirmation(
         result,

@@ -178,3 +178,24 @@ def test_hash_is_upgraded_when_parameters_change(session: Session, admin: int) -
     assert user is not None
     assert user.password_hash is not None
     assert ",t=2," in user.password_hash
+
+
+@pytest.mark.usefixtures("admin")
+def test_peek_answers_like_resume_and_says_when_resume_must_write(session: Session) -> None:
+    """Within TOUCH_EVERY of the last click a page run needs no write; after it, resume
+    touches the clock; past the idle timeout it ends the session. peek writes nothing."""
+    token = sign_in(session, "admin", PASSWORD, now=NOW).token
+    session.commit()
+    soon, later, idle = (NOW + timedelta(seconds=s) for s in (10, 45, 31 * 60))
+
+    user, must_write = accounts.peek(session, token, now=soon)
+    assert user is not None and user.name == "admin" and must_write is False
+    assert accounts.peek(session, token, now=later) == (None, True)
+    assert accounts.peek(session, token, now=idle) == (None, True)
+    assert not session.dirty and not session.new
+    assert session.scalars(select(UserSession.last_seen_at)).one() == NOW
+
+    assert resume(session, token, now=later) == user
+    assert accounts.peek(session, token, now=later + timedelta(seconds=10)) == (user, False)
+    assert accounts.peek(session, "not a token", now=later) == (None, False)
+    assert accounts.peek(session, None, now=later) == (None, False)

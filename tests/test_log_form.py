@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,12 +12,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
+from models import db as models_db
 from models.cadence import commitment_follow_up, propose_follow_up
 from models.entries import reply_time
 from models.tables import Attempt, ContactPoint, FollowUp, Official, Response, User
 from models.text import InvalidInput
 from models.vocab import Channel, FollowUpStatus, Outcome, OutcomeClass, Role, Stance
-from pages.ui import state
+from pages.ui import log_form, state
 from pages.ui.filters import today_utc
 from pages.ui.nav import page
 from tests.apptest_helpers import (
@@ -544,3 +546,34 @@ def test_viewers_read_the_call_history_with_notes_on_officials_and_cannot_write(
     assert "Asked for a written reply" in shown
     assert [b.label for b in viewer.button if b.label != "Sign out"] == []
     assert [f.label for f in viewer.text_area] == []
+
+
+def test_a_save_refused_for_a_busy_database_says_so_keeps_the_typing_and_saves_once_later(
+    db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holds SQLite's write lock through every retry: the page says the
+    database is busy (no traceback), keeps the form, writes nothing; the next press saves
+    the attempt once."""
+    monkeypatch.setattr(models_db, "BUSY_TIMEOUT_MS", 150)
+    monkeypatch.setattr(models_db, "RETRY_PAUSE_S", 0.01)
+    at = fill(open_app(role=Role.COORDINATOR), notes="Busy line, try later")
+    path = db.url.database
+    assert path is not None
+    other = sqlite3.connect(path, isolation_level=None)  # another process's writer
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        submit(at)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+    assert not at.exception
+    assert texts(at.error) == [log_form.BUSY]
+    assert attempts(db) == []
+    assert field(at, "text_area", "Notes").value == "Busy line, try later"
+    assert field(at, "button_group", "Outcome").value == Outcome.SPOKE_TO_STAFF
+
+    submit(at)
+    assert texts(at.error) == []
+    assert success(at)[0].startswith(saved_line(1, "phone", VIKTOROV, "spoke to staff"))
+    assert [row.notes for row in attempts(db)] == ["Busy line, try later"]

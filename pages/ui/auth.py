@@ -22,7 +22,11 @@ def current_user() -> CurrentUser | None:
     token = st.session_state.get(state.AUTH)
     if not isinstance(token, str):
         return None
-    user = cache.write(lambda session: accounts.resume(session, token), changes=())
+    # A read first: only a run that touches the idle clock (once a minute) or ends the
+    # session takes the write lock, so page runs do not queue behind coordinators' saves.
+    user, must_write = cache.read(lambda session: accounts.peek(session, token))
+    if must_write:
+        user = cache.write(lambda session: accounts.resume(session, token), changes=())
     if user is None:
         st.session_state.pop(state.AUTH, None)
         st.session_state[state.AUTH_NOTICE] = "Your session ended. Please sign in again."

@@ -26,6 +26,12 @@ from pages.ui.history_view import both_times
 
 NOT_RECORDED = 0  # the "— not recorded —" choice of Contact used
 
+# What the Log page says when every retry met another writer (the form stays as typed).
+BUSY = (
+    "Not saved yet: the database stayed busy with other saves. Everything you typed is "
+    "still here; press Log attempt again."
+)
+
 
 def generation() -> int:
     """Which fresh copy of the per-attempt fields is drawn ("Log another attempt" moves it)."""
