@@ -168,8 +168,9 @@ def add_contact_point(
     if duplicate is not None and duplicate.removed_at is None:
         raise InvalidInput(f"{official.full_name} already has the {kind} {stored}.")
     if duplicate is not None:
-        # Added again after its removal: the same point comes back, with its history.
-        label = clean_text(label, "Label", max_len=200)
+        # Added again after its removal: the same point comes back, with its history (and
+        # its label, unless a new one is given).
+        label = clean_text(label, "Label", max_len=200) or duplicate.label
         _bring_back(session, duplicate, actor_id, label=label, is_primary=is_primary)
         return duplicate.id
     position = session.scalar(

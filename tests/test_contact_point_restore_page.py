@@ -7,10 +7,11 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from models.directory import remove_contact_point
 from models.tables import AuditEvent, ContactPoint, Official
-from models.vocab import ContactKind
+from models.vocab import Channel, ContactKind
 from pages.ui import state
-from tests.apptest_helpers import button, open_app, texts
+from tests.apptest_helpers import button, open_app, texts, widget
 
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 
@@ -56,3 +57,22 @@ def test_a_removed_contact_point_is_restored_from_the_page(db: Engine) -> None:
     assert len(at.selectbox(key=state.CONTACT_PICK).options) == 5
     assert not any(e.label.startswith("Removed contact points") for e in at.expander)
     assert list(actions)[-2:] == ["delete", "restore"]
+
+
+def test_the_log_form_does_not_offer_a_removed_contact_point(db: Engine) -> None:
+    """Viktorov's fax removed: Contact used offers no fax once Channel is fax."""
+    with Session(db) as session, session.begin():
+        viktorov = session.scalars(
+            select(Official.id).where(Official.full_name == "Anatoly Dmitrievich Viktorov")
+        ).one()
+        faxes = session.scalars(
+            select(ContactPoint.id).where(
+                ContactPoint.official_id == viktorov, ContactPoint.kind == ContactKind.FAX
+            )
+        ).all()
+        for fax in faxes:
+            remove_contact_point(session, fax, actor_id=None)
+    at = open_app()
+    widget(at.button_group, "Channel").set_value(Channel.FAX).run()
+    offered = [w for w in at.selectbox if w.label == "Contact used"]
+    assert not any(o.startswith("fax") for w in offered for o in w.options)
