@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from models.backup import check_backup, restore, save_backup
 from models.backup_format import BackupRejected, Manifest
+from models.response_rules import unanswerable_notice
 
 FAILED = 1
 USAGE_ERROR = 2
@@ -61,6 +62,8 @@ def run_restore(args: argparse.Namespace, engine: Engine) -> int:
         print(f"migrated forward from schema revision {manifest.revision} to {report.migrated_to}")
     if report.sessions_ended:
         print(f"ended {report.sessions_ended} sign-in session(s) from the backup")
+    if report.unanswerable_attempt_ids:
+        print(f"warning: {unanswerable_notice(report.unanswerable_attempt_ids)}")
     return 0
 
 

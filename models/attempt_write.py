@@ -78,6 +78,7 @@ class Context:
     existing_attempt_id: int | None
     daily_cap: int = 0
     point_failures: int = 0
+    point_removed: bool = False
 
 
 def read_context(
@@ -125,6 +126,7 @@ def _context_of(row: Row[Any]) -> Context:
         existing_attempt_id=row.existing_id,
         daily_cap=row.daily_cap or 0,
         point_failures=row.failures_in_a_row or 0,
+        point_removed=row.removed_at is not None,
     )
 
 
@@ -157,6 +159,7 @@ def _context_statement(dialect: str) -> Select[Any]:
         _POINTS.c.kind,
         _POINTS.c.value,
         _POINTS.c.failures_in_a_row,
+        _POINTS.c.removed_at,
         ATTEMPTS.c.id.label("existing_id"),
     ]
     if dialect == "postgresql":

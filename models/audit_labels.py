@@ -39,6 +39,7 @@ ACTION_LABELS: dict[tuple[str, str], str] = {
     ("create", "contact_point"): "added contact point",
     ("update", "contact_point"): "edited contact point",
     ("delete", "contact_point"): "removed contact point",
+    ("restore", "contact_point"): "restored contact point",
     ("verify", "contact_point"): "verified contact point",
     ("create", "campaign"): "created campaign",
     ("update", "campaign"): "edited campaign",

@@ -160,7 +160,9 @@ def correctable_attempts(
     """Recent live attempts to one official in one campaign; only one coordinator's if given."""
     stmt = (
         _attempt_columns(select())
-        .add_columns(Attempt.notes, Attempt.duration_s, Attempt.contact_point_id)
+        .add_columns(
+            Attempt.notes, Attempt.duration_s, Attempt.contact_point_id, Attempt.responded_at
+        )
         .where(
             Attempt.campaign_id == campaign_id,
             Attempt.official_id == official_id,

@@ -36,7 +36,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData, Table, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from models import data_version
+from models import data_version, response_rules
 from models.audit import record_event
 from models.backup_format import (
     BackupRejected,
@@ -67,6 +67,10 @@ class RestoreReport:
     manifest: Manifest
     migrated_to: str | None  # the head revision, when an older backup was migrated forward
     sessions_ended: int
+    # Live attempts whose response they could not have had (models.response_rules): an
+    # older version allowed a reply to any attempt. Reported, not refused: the backup is
+    # restored, and each can be corrected on Log outreach ("Correct or delete an attempt").
+    unanswerable_attempt_ids: tuple[int, ...] = ()
 
 
 # --- Backing up ------------------------------------------------------------------------
@@ -249,12 +253,16 @@ def _replace_contents(
         if migrated:
             _upgrade(conn, "head")
         ended = _end_sessions(conn)
+        unanswerable = tuple(response_rules.unanswerable_attempt_ids(conn))
         data_version.move(conn, [data_version.EVERY])
-        _audit_restore(conn, manifest, actor_name, migrated=migrated, sessions_ended=ended)
+        _audit_restore(
+            conn, manifest, actor_name, migrated=migrated, sessions_ended=ended,
+            unanswerable=unanswerable,
+        )  # fmt: skip
     if is_sqlite(engine):
         with engine.connect() as conn:  # the transaction left a WAL as large as the data
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    return RestoreReport(manifest, head if migrated else None, ended)
+    return RestoreReport(manifest, head if migrated else None, ended, unanswerable)
 
 
 def _drop_every_table(conn: Connection) -> None:
@@ -328,6 +336,7 @@ def _audit_restore(
     *,
     migrated: bool,
     sessions_ended: int,
+    unanswerable: tuple[int, ...],
 ) -> None:
     """The restore's event, in the restored data: by the same account if the backup has it."""
     with Session(bind=conn) as session:
@@ -349,7 +358,8 @@ def _audit_restore(
                 "rows": sum(manifest.rows.values()),
                 "sessions_ended": sessions_ended,
                 "sha256": manifest.payload_sha256,
-            },
+            }
+            | ({"unanswerable_attempt_ids": list(unanswerable)} if unanswerable else {}),
         )
         session.flush()
 

@@ -13,7 +13,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from models import attempt_write as write
-from models import freshness, guard
+from models import freshness, guard, response_rules
 from models.audit import record_event
 from models.base import utcnow
 from models.cadence import call_back_due
@@ -32,7 +32,6 @@ from models.tables import (
 from models.text import InvalidInput, clean_text
 from models.vocab import (
     CHANNEL_FOR_KIND,
-    LIVE_CLASSES,
     OUTCOMES_BY_CHANNEL,
     Channel,
     ContactKind,
@@ -44,6 +43,7 @@ NOTES_MAX = 10_000
 SUMMARY_MAX = 2_000
 MAX_DURATION_S = 24 * 3600
 CLOCK_SKEW = timedelta(minutes=5)  # how far in the future a timestamp may be
+REMOVED_POINT = "That contact point was removed; pick another or restore it on Officials."
 
 
 @dataclass(frozen=True)
@@ -204,6 +204,8 @@ def _contact_value(
 ) -> str:
     if contact_point_id is None:
         return ""
+    if context.point_removed:
+        raise InvalidInput(REMOVED_POINT)
     return check_contact_point(
         context.point_official_id, context.point_kind, context.point_value, official_id, channel
     )
@@ -220,11 +222,8 @@ def _check_extras(
         raise InvalidInput("Duration must be between 0 seconds and 24 hours.")
     if follow_up_on is not None and follow_up_on < when.date():
         raise InvalidInput("Follow up on must be the day of the attempt or later.")
-    if response is not None and outcome.outcome_class not in LIVE_CLASSES:
-        raise InvalidInput(
-            f"Nobody was reached (“{outcome}”), so there is no live response to record; "
-            "record a later reply against this attempt when it comes."
-        )
+    if response is not None:
+        response_rules.check_live_response(outcome)
 
 
 def record_response(
@@ -239,6 +238,7 @@ def record_response(
     if has_response:
         raise InvalidInput("That attempt already has a response recorded.")
     answer = checked_response(response, attempt.occurred_at)
+    response_rules.check_answerable(attempt.outcome, attempt.occurred_at, answer.responded_at)
     response_id, commitment_id = write.insert_response(
         session, rollups.facts_of(attempt), attempt_id=attempt_id, response=answer,
         actor_id=actor_id,
@@ -327,14 +327,22 @@ def check_channel(
     channel: Channel,
     outcome: Outcome,
     contact_point_id: int | None,
+    *,
+    kept_point_id: int | None = None,
 ) -> str:
-    """Check channel, outcome and contact point agree; return the contact's value."""
+    """Check channel, outcome and contact point agree; return the contact's value.
+
+    A removed point is refused, except ``kept_point_id``: the one a corrected attempt
+    already used keeps its link.
+    """
     check_outcome(channel, outcome)
     if contact_point_id is None:
         return ""
     point = session.get(ContactPoint, contact_point_id)
     if point is None:
         return check_contact_point(None, None, "", official_id, channel)
+    if point.removed_at is not None and contact_point_id != kept_point_id:
+        raise InvalidInput(REMOVED_POINT)
     return check_contact_point(point.official_id, point.kind, point.value, official_id, channel)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from models import response_rules
 from models.audit import record_event
 from models.base import utcnow
 from models.commands import MAX_DURATION_S, NOTES_MAX, check_channel, check_not_future
@@ -35,22 +36,35 @@ class AttemptEdit:
     notes: str = ""
     duration_s: int | None = None
     contact_point_id: int | None = None
+    # Remove the attempt's response in the same edit (say, the outcome was really "no
+    # answer"): one transaction, audited as the response's removal and in the edit.
+    drop_response: bool = False
 
 
 def update_attempt(
     session: Session, attempt_id: int, edit: AttemptEdit, *, actor_id: int
 ) -> dict[str, Any]:
-    """Apply ``edit``; returns ``{field: [before, after]}`` of what changed (notes: "changed")."""
+    """Apply ``edit``; returns ``{field: [before, after]}`` of what changed (notes: "changed").
+
+    An attempt that carries a response keeps an outcome and time that could have had it
+    (:mod:`models.response_rules`), unless ``edit.drop_response`` removes the response too.
+    """
     attempt = _editable(session, attempt_id, actor_id)
     check_not_future(edit.occurred_at, "The attempt's time")
     contact_value = check_channel(
-        session, attempt.official_id, edit.channel, edit.outcome, edit.contact_point_id
-    )
+        session, attempt.official_id, edit.channel, edit.outcome, edit.contact_point_id,
+        kept_point_id=attempt.contact_point_id,
+    )  # fmt: skip
     if edit.duration_s is not None and not 0 <= edit.duration_s <= MAX_DURATION_S:
         raise InvalidInput("Duration must be between 0 seconds and 24 hours.")
     notes = clean_text(edit.notes, "Notes", max_len=NOTES_MAX)
-    if attempt.responded_at is not None and edit.occurred_at > attempt.responded_at:
-        raise InvalidInput("The attempt cannot be later than the response it got.")
+    response = session.scalar(select(Response).where(Response.attempt_id == attempt_id))
+    if edit.drop_response and response is None:
+        raise InvalidInput("That attempt has no response recorded.")
+    if response is not None and not edit.drop_response:
+        if edit.occurred_at > response.responded_at:
+            raise InvalidInput("The attempt cannot be later than the response it got.")
+        response_rules.check_answerable(edit.outcome, edit.occurred_at, response.responded_at)
     after: dict[str, Any] = {
         "channel": edit.channel,
         "outcome": edit.outcome,
@@ -67,6 +81,8 @@ def update_attempt(
     }
     if attempt.notes != notes:
         changes["notes"] = "changed"
+    if response is not None and edit.drop_response:
+        changes["response_id"] = [_drop(session, attempt, response, actor_id), None]
     if not changes:
         return {}
     before = rollups.facts_of(attempt)
@@ -202,6 +218,11 @@ def remove_response(session: Session, attempt_id: int, *, actor_id: int) -> int:
     response = session.scalar(select(Response).where(Response.attempt_id == attempt_id))
     if response is None:
         raise InvalidInput("That attempt has no response recorded.")
+    return _drop(session, attempt, response, actor_id)
+
+
+def _drop(session: Session, attempt: Attempt, response: Response, actor_id: int) -> int:
+    """Delete the attempt's response, uncount it, audit it; the response's id."""
     response_id, stance, responded_at = response.id, response.stance, response.responded_at
     session.delete(response)
     attempt.responded_at = None
@@ -213,7 +234,7 @@ def remove_response(session: Session, attempt_id: int, *, actor_id: int) -> int:
         action="delete",
         entity="response",
         entity_id=response_id,
-        changes={"attempt_id": attempt_id, "stance": stance.value},
+        changes={"attempt_id": attempt.id, "stance": stance.value},
     )
     return response_id
 

@@ -159,14 +159,20 @@ def add_contact_point(
     official = _get_official(session, official_id)
     stored, raw, extension = _clean_contact(kind, value, region or official.country or None)
     duplicate = session.scalar(
-        select(ContactPoint.id).where(
+        select(ContactPoint).where(
             ContactPoint.official_id == official_id,
             ContactPoint.kind == kind,
             ContactPoint.value == stored,
         )
     )
-    if duplicate is not None:
+    if duplicate is not None and duplicate.removed_at is None:
         raise InvalidInput(f"{official.full_name} already has the {kind} {stored}.")
+    if duplicate is not None:
+        # Added again after its removal: the same point comes back, with its history (and
+        # its label, unless a new one is given).
+        label = clean_text(label, "Label", max_len=200) or duplicate.label
+        _bring_back(session, duplicate, actor_id, label=label, is_primary=is_primary)
+        return duplicate.id
     position = session.scalar(
         select(func.coalesce(func.max(ContactPoint.position) + 1, 0)).where(
             ContactPoint.official_id == official_id
@@ -210,7 +216,7 @@ def update_contact_point(
     """Change a contact point's value, label or primary flag; returns what changed."""
     require(session, actor_id, Permission.MANAGE_DIRECTORY, system_ok=True)
     point = session.get(ContactPoint, contact_point_id)
-    if point is None:
+    if point is None or point.removed_at is not None:
         raise InvalidInput("That contact point no longer exists.")
     official = _get_official(session, point.official_id)
     stored, raw, extension = _clean_contact(point.kind, value, region or official.country or None)
@@ -239,22 +245,79 @@ def update_contact_point(
 
 
 def remove_contact_point(session: Session, contact_point_id: int, *, actor_id: int | None) -> None:
-    """Delete a contact point; attempts made through it keep the value they used."""
+    """Remove a contact point (softly: it can be restored); it leaves every list, the
+    queue and the exports, and attempts made through it keep the value they used."""
     require(session, actor_id, Permission.MANAGE_DIRECTORY, system_ok=True)
     point = session.get(ContactPoint, contact_point_id)
-    if point is None:
+    if point is None or point.removed_at is not None:
         raise InvalidInput("That contact point no longer exists.")
-    snapshot = {"official_id": point.official_id, "kind": point.kind.value, "value": point.value}
-    session.delete(point)
+    point.removed_at, point.removed_by_id = utcnow(), actor_id
+    was_primary, point.is_primary = point.is_primary, False
     session.flush()
+    _forget_points(session, point.official_id)
     record_event(
         session,
         actor_id=actor_id,
         action="delete",
         entity="contact_point",
         entity_id=contact_point_id,
-        changes=snapshot,
+        changes=_snapshot(point) | {"was_primary": was_primary},
     )
+
+
+def restore_contact_point(session: Session, contact_point_id: int, *, actor_id: int | None) -> None:
+    """Bring a removed contact point back, as it was (not primary: another may be now)."""
+    require(session, actor_id, Permission.MANAGE_DIRECTORY, system_ok=True)
+    point = session.get(ContactPoint, contact_point_id)
+    if point is None or point.removed_at is None:
+        raise InvalidInput("That contact point is not removed.")
+    _bring_back(session, point, actor_id, label=point.label, is_primary=False)
+
+
+def removed_contact_points(session: Session, official_id: int) -> list[tuple[int, str]]:
+    """The official's removed contact points, most recently removed first: (id, label)."""
+    rows = session.execute(
+        select(ContactPoint.id, ContactPoint.kind, ContactPoint.value, ContactPoint.label)
+        .where(ContactPoint.official_id == official_id, ContactPoint.removed_at.is_not(None))
+        .order_by(ContactPoint.removed_at.desc(), ContactPoint.id)
+    )
+    return [(int(r.id), _point_label(r.kind, r.value, r.label)) for r in rows]
+
+
+def _point_label(kind: ContactKind, value: str, label: str) -> str:
+    return f"{kind}: {value}" + (f" ({label})" if label else "")
+
+
+def _bring_back(
+    session: Session, point: ContactPoint, actor_id: int | None, *, label: str, is_primary: bool
+) -> None:
+    removed_at = point.removed_at
+    assert removed_at is not None
+    if is_primary:
+        _clear_primary(session, point.official_id, point.kind)
+    point.removed_at, point.removed_by_id = None, None
+    point.label, point.is_primary = label, is_primary
+    session.flush()
+    _forget_points(session, point.official_id)
+    record_event(
+        session,
+        actor_id=actor_id,
+        action="restore",
+        entity="contact_point",
+        entity_id=point.id,
+        changes=_snapshot(point) | {"removed_at": [removed_at.isoformat(), None]},
+    )
+
+
+def _snapshot(point: ContactPoint) -> dict[str, Any]:
+    return {"official_id": point.official_id, "kind": point.kind.value, "value": point.value}
+
+
+def _forget_points(session: Session, official_id: int) -> None:
+    """The official's list of live points is read again: one just left or came back."""
+    official = session.get(Official, official_id)
+    if official is not None:
+        session.expire(official, ["contact_points"])
 
 
 def _get_official(session: Session, official_id: int) -> Official:

@@ -96,6 +96,7 @@ def suspect_points(session: Session) -> list[SuspectPoint]:
         .join(Official, Official.id == ContactPoint.official_id)
         .where(
             ContactPoint.failures_in_a_row >= SUSPECT_AFTER,
+            ContactPoint.removed_at.is_(None),
             Official.archived_at.is_(None),
         )
         .order_by(ContactPoint.failures_in_a_row.desc(), Official.full_name, ContactPoint.id)
@@ -107,7 +108,7 @@ def mark_verified(session: Session, *, contact_point_id: int, actor_id: int) -> 
     """An admin checked the point: verified now, failures cleared; audited."""
     require(session, actor_id, Permission.MANAGE_DIRECTORY)
     point = session.get(ContactPoint, contact_point_id)
-    if point is None:
+    if point is None or point.removed_at is not None:
         raise InvalidInput("That contact point no longer exists.")
     before = {
         "failures_in_a_row": point.failures_in_a_row,

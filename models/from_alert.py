@@ -182,7 +182,7 @@ def _add_contacts(
         (kind, value)
         for kind, value in session.execute(
             select(ContactPoint.kind, ContactPoint.value).where(
-                ContactPoint.official_id == official_id
+                ContactPoint.official_id == official_id, ContactPoint.removed_at.is_(None)
             )
         )
     }

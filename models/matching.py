@@ -68,7 +68,10 @@ class Directory:
                 func.min(ContactPoint.official_id),
                 func.count(func.distinct(ContactPoint.official_id)),
             )
-            .where(ContactPoint.kind.in_((ContactKind.PHONE, ContactKind.FAX)))
+            .where(
+                ContactPoint.kind.in_((ContactKind.PHONE, ContactKind.FAX)),
+                ContactPoint.removed_at.is_(None),
+            )
             .group_by(ContactPoint.value)
         )
         self._by_number: dict[str, int] = {}

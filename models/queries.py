@@ -297,7 +297,7 @@ def officials_directory(session: Session, *, include_archived: bool = False) -> 
     """One row per official: name, title, organisation, zone, count of contact points."""
     contacts = (
         select(func.count(ContactPoint.id))
-        .where(ContactPoint.official_id == Official.id)
+        .where(ContactPoint.official_id == Official.id, ContactPoint.removed_at.is_(None))
         .scalar_subquery()
     )
     stmt = select(
@@ -329,7 +329,7 @@ def contact_points_frame(session: Session, campaign_id: int | None = None) -> pd
             ContactPoint.label,
         )
         .join(ContactPoint, ContactPoint.official_id == Official.id)
-        .where(Official.archived_at.is_(None))
+        .where(Official.archived_at.is_(None), ContactPoint.removed_at.is_(None))
     )
     order: list[Any] = [Official.full_name, Official.id, ContactPoint.position, ContactPoint.id]
     if campaign_id is not None:

@@ -166,7 +166,11 @@ def _points(session: Session, among: set[int], channel: Channel) -> dict[int, in
             ContactPoint.official_id,
             func.count(case((ContactPoint.failures_in_a_row < SUSPECT_AFTER, 1))),
         )
-        .where(ContactPoint.official_id.in_(sorted(among)), ContactPoint.kind.in_(kinds))
+        .where(
+            ContactPoint.official_id.in_(sorted(among)),
+            ContactPoint.kind.in_(kinds),
+            ContactPoint.removed_at.is_(None),
+        )
         .group_by(ContactPoint.official_id)
     )
     return {int(official_id): int(sound) for official_id, sound in rows}

@@ -125,8 +125,11 @@ class Official(Base):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    # The live contact points only: a removed one (``removed_at`` set) is in no list.
     contact_points: Mapped[list[ContactPoint]] = relationship(
         back_populates="official",
+        primaryjoin="and_(ContactPoint.official_id == Official.id, "
+        "ContactPoint.removed_at.is_(None))",
         order_by="(ContactPoint.position, ContactPoint.id)",
         cascade="all, delete-orphan",
     )
@@ -194,6 +197,10 @@ class ContactPoint(Base):
     # attempts in a row failed on it (two or more: suspect).
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failures_in_a_row: Mapped[int] = mapped_column(Integer, default=0)
+    # Removal is soft: a removed point keeps its row and history, leaves every reader
+    # (``removed_at IS NULL``) and can be restored (models.directory).
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     official: Mapped[Official] = relationship(back_populates="contact_points")
 

@@ -68,6 +68,7 @@ def draw_edit(card: OfficialCard) -> None:
 def draw_contacts(card: OfficialCard) -> None:
     form = state.EDIT_CONTACT_FORM
     officials_forms.show_notice(form)
+    draw_removed_contacts(form, card.id)
     if not card.contacts:
         st.caption("No contact points yet.")
         return
@@ -85,6 +86,23 @@ def draw_contacts(card: OfficialCard) -> None:
         remove.form_submit_button(
             "Remove contact point", on_click=officials_forms.remove_contact, args=(form, contact.id)
         )
+
+
+def draw_removed_contacts(form: str, official_id: int) -> None:
+    """The official's removed contact points, each with a button that brings it back."""
+    removed = cache.removed_contact_points(official_id)
+    if not removed:
+        return
+    with st.expander(f"Removed contact points ({len(removed)})"):
+        for point_id, label in removed:
+            name, action = st.columns([4, 1], vertical_alignment="center")
+            name.text(label)
+            action.button(
+                "Restore",
+                key=f"{state.RESTORE_CONTACT}:{point_id}",
+                on_click=officials_forms.restore_contact,
+                args=(form, point_id, label),
+            )
 
 
 def draw_add_contact(card: OfficialCard) -> None:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
 from models import accounts
@@ -44,7 +44,7 @@ from models.directory import (
     update_contact_point,
     update_official,
 )
-from models.tables import FollowUp
+from models.tables import Attempt, FollowUp
 from models.text import InvalidInput
 from models.vocab import CampaignStatus, Channel, ContactKind, FollowUpStatus, Outcome, Role, Stance
 from tests.world import (
@@ -94,12 +94,26 @@ def logged(s: Session, w: World, actor: int) -> int:
     ).attempt_id
 
 
+def reached(session: Session, attempt_id: int) -> int:
+    """Make the world's "no answer" attempt one that reached someone, without an event:
+    only such an attempt can be answered (models.response_rules)."""
+    session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt_id)
+        .values(outcome=Outcome.SPOKE_TO_STAFF, outcome_class=Outcome.SPOKE_TO_STAFF.outcome_class)
+    )
+    return attempt_id
+
+
 CASES: dict[str, Case] = {
     "log_attempt": Case("coordinator", logged, one("create", "attempt", lambda w, r: r)),
     "record_response": Case(
         "coordinator",
         lambda s, w, a: record_response(
-            s, attempt_id=w.attempt, response=ResponseInput(Stance.OPPOSED), actor_id=a
+            s,
+            attempt_id=reached(s, w.attempt),
+            response=ResponseInput(Stance.OPPOSED),
+            actor_id=a,
         ),
         one("create", "response", lambda w, r: r),
     ),

@@ -73,6 +73,7 @@ def test_notes_and_free_text_never_reach_the_audit_log(engine: Engine, world: Wo
             actor_id=a,
             reason=texts["reason"],
         )
+        update_attempt(s, world.attempt, EDIT, actor_id=a)  # reached: it can be answered
         record_response(
             s,
             attempt_id=world.attempt,

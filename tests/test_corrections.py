@@ -145,6 +145,8 @@ def test_removing_a_response_leaves_the_attempt_unanswered_and_is_audited(
     session: Session, world: dict[str, int]
 ) -> None:
     """The response row goes, the attempt counts as unanswered, one "delete" event says so."""
+    reached = AttemptEdit(Channel.PHONE, Outcome.SPOKE_TO_STAFF, DEFAULT_TIME, "first notes")
+    update_attempt(session, world["attempt"], reached, actor_id=world["owner"])
     reply = ResponseInput(Stance.SUPPORTIVE, "a summary", responded_at=DEFAULT_TIME)
     response_id = record_response(
         session, attempt_id=world["attempt"], response=reply, actor_id=world["owner"]

@@ -182,15 +182,19 @@ def test_archived_officials_leave_the_pick_lists(session: Session) -> None:
 
 
 def test_removing_a_contact_point_is_audited(session: Session) -> None:
-    """Removal deletes the row and records what it was."""
+    """Removal is soft: the row stays with removed_at set, and the event records what it was."""
     official = create_official(session, MOSCOW, actor_id=None)
     point = add_contact_point(
         session, official_id=official, kind=ContactKind.FAX, value="+74992443045", actor_id=None
     )
     remove_contact_point(session, point, actor_id=None)
-    assert session.get(ContactPoint, point) is None
+    stored = session.get(ContactPoint, point)
+    assert stored is not None
+    assert stored.removed_at is not None
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "delete")).one()
-    assert event.changes == {"official_id": official, "kind": "fax", "value": "+74992443045"}
+    assert event.changes == {
+        "official_id": official, "kind": "fax", "value": "+74992443045", "was_primary": False,
+    }  # fmt: skip
 
 
 LUNCH = OfficeHours.of(

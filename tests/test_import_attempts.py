@@ -170,7 +170,8 @@ def test_rollups_after_an_import_equal_a_rebuild(seeded: Session, tmp_path: Path
         lines.append(f"Davide Casale,2026-02-{day:02d}T09:00:00Z,phone,spoke to staff,{day % 2}")
         lines.append(f"Fedor Strzhizhovskiy,2026-02-{day:02d}T15:00:00Z,fax,sent,false")
     import_attempts(seeded, file_bytes(tmp_path, "\n".join(lines) + "\n"), actor_id=None)
-    changed = f"{HEADER}\nDavide Casale,2026-02-03T09:00:00Z,phone,busy\n"
+    # An unanswered day (one with a response cannot become "busy": models.response_rules).
+    changed = f"{HEADER}\nDavide Casale,2026-02-02T09:00:00Z,phone,busy\n"
     import_attempts(seeded, file_bytes(tmp_path, changed), actor_id=None)
     after_import = rollup_rows(seeded)
     rebuild(seeded)

@@ -225,7 +225,7 @@ def test_officials_page_adds_a_fax_in_e164(db: Engine) -> None:
 
 
 def test_officials_page_edits_then_removes_a_contact_point(db: Engine) -> None:
-    """A contact's label can be changed; removing it needs the confirmation box ticked."""
+    """A contact's label can be changed; removing it (softly) needs the box ticked."""
     casale = ids_by_name(db)["Davide Casale"]
     with Session(db) as session:
         phone = session.scalar(
@@ -248,7 +248,8 @@ def test_officials_page_edits_then_removes_a_contact_point(db: Engine) -> None:
 
     assert texts(at.success) == ["Contact point removed."]
     with Session(db) as session:
-        assert session.get(ContactPoint, phone) is None
+        removed = session.get_one(ContactPoint, phone)
+        assert removed.removed_at is not None  # soft: Restore brings it back
 
 
 def test_officials_page_adds_an_official_and_picks_them(db: Engine) -> None:

@@ -53,6 +53,7 @@ from models.demo import make_demo
 from models.directory import OfficialInput, update_official
 from models.follow_up_work import reassign_follow_up, snooze_follow_up, uncancel_follow_up
 from models.insights import upkeep
+from models.response_rules import is_answerable
 from models.tables import Attempt, FollowUp, Official, Response
 from models.users import ensure_user
 from models.vocab import (
@@ -61,6 +62,7 @@ from models.vocab import (
     Channel,
     FollowUpStatus,
     Outcome,
+    OutcomeClass,
     Role,
     Stance,
 )
@@ -119,12 +121,18 @@ def log(w: World) -> None:
 
 def reply(w: World) -> None:
     row = w.pick(
-        select(Attempt.id, Attempt.occurred_at)
-        .where(Attempt.deleted_at.is_(None), Attempt.responded_at.is_(None))
+        select(Attempt.id, Attempt.occurred_at, Attempt.outcome)
+        .where(
+            Attempt.deleted_at.is_(None),
+            Attempt.responded_at.is_(None),
+            Attempt.outcome_class != OutcomeClass.NO_CONTACT,
+        )
         .order_by(Attempt.id)
     )
     if row is not None:
         later = row.occurred_at + timedelta(seconds=w.rng.choice((0, 59, 3600, 90_000, 10**6)))
+        if not is_answerable(row.outcome, row.occurred_at, later):
+            return  # nothing got through to answer (models.response_rules)
         response = ResponseInput(Stance.SUPPORTIVE, responded_at=later)
         record_response(w.session, attempt_id=row.id, response=response, actor_id=w.admin)
 
@@ -150,7 +158,12 @@ def edit(w: World) -> None:
     when = w.when()
     if attempt.responded_at is not None:
         when = min(when, attempt.responded_at)
-    change = AttemptEdit(channel, w.rng.choice(OUTCOMES_BY_CHANNEL[channel]), when)
+    outcome = w.rng.choice(OUTCOMES_BY_CHANNEL[channel])
+    # An outcome that could not have had the response removes it in the same edit.
+    drop = attempt.responded_at is not None and not is_answerable(
+        outcome, when, attempt.responded_at
+    )
+    change = AttemptEdit(channel, outcome, when, drop_response=drop)
     update_attempt(w.session, attempt.id, change, actor_id=w.admin)
 
 
@@ -373,9 +386,10 @@ def _log_answered(w: World) -> None:
 
 
 def _log_plain(w: World) -> None:
+    """A call that reached someone, with no response yet (one to reply to)."""
     log_attempt(
         w.session, campaign_id=w.campaigns[0], official_id=w.officials[0],
-        channel=Channel.PHONE, outcome=Outcome.NO_ANSWER, actor_id=w.admin,
+        channel=Channel.PHONE, outcome=Outcome.SPOKE_TO_OFFICIAL, actor_id=w.admin,
         idempotency_key=w.key(), occurred_at=w.when(),
     )  # fmt: skip
 

@@ -28,6 +28,7 @@ from models.directory import OfficialInput, update_official
 from models.filters import Filters
 from models.insights import reference
 from models.insights.upkeep import ROLLUP_TABLES, delay_band, local_slot, rebuild_rollups
+from models.response_rules import is_answerable
 from models.tables import Attempt, FollowUp, Official, Response
 from models.users import ensure_user
 from models.vocab import (
@@ -36,6 +37,7 @@ from models.vocab import (
     Channel,
     FollowUpStatus,
     Outcome,
+    OutcomeClass,
     Role,
     Stance,
 )
@@ -95,7 +97,9 @@ class Scenario:
 
     def reply(self) -> None:
         stmt = select(Attempt.id, Attempt.occurred_at).where(
-            Attempt.deleted_at.is_(None), Attempt.responded_at.is_(None)
+            Attempt.deleted_at.is_(None),
+            Attempt.responded_at.is_(None),
+            Attempt.outcome_class != OutcomeClass.NO_CONTACT,  # nothing to answer
         )
         rows = self.session.execute(stmt.order_by(Attempt.id)).all()
         if rows:
@@ -116,7 +120,12 @@ class Scenario:
         when = self.when()
         if attempt.responded_at is not None:
             when = min(when, attempt.responded_at)
-        edit = AttemptEdit(channel, self.rng.choice(OUTCOMES_BY_CHANNEL[channel]), when)
+        outcome = self.rng.choice(OUTCOMES_BY_CHANNEL[channel])
+        # An outcome that could not have had the response removes it in the same edit.
+        drop = attempt.responded_at is not None and not is_answerable(
+            outcome, when, attempt.responded_at
+        )
+        edit = AttemptEdit(channel, outcome, when, drop_response=drop)
         update_attempt(self.session, attempt.id, edit, actor_id=self.admin)
 
     def delete(self) -> None:
@@ -248,7 +257,7 @@ def test_delay_bands_are_the_same_in_python_and_sql(session: Session) -> None:
     for n, seconds in enumerate((59, 60, 3600, 86_400, 30 * 86_400)):
         attempt_id = make_attempt(
             session, campaign_id=campaign, official_id=official, actor_id=admin,
-            occurred_at=base + timedelta(hours=n),
+            occurred_at=base + timedelta(hours=n), outcome=Outcome.SPOKE_TO_STAFF,
         ).attempt_id  # fmt: skip
         later = base + timedelta(hours=n, seconds=seconds, microseconds=-400_000)
         response = ResponseInput(Stance.NO_COMMENT, responded_at=later)

@@ -52,8 +52,9 @@ DURATION: dict[OutcomeClass, tuple[int, int]] = {
 }  # fmt: skip
 TIMED_CHANNELS = frozenset({Channel.PHONE, Channel.IN_PERSON})
 
-# Chance that an attempt ever gets an answer on substance, and of a follow-up being set.
-RESPONSE_CHANCE = {OutcomeClass.NO_CONTACT: 0.01, OutcomeClass.DELIVERED: 0.08,
+# Chance that an attempt ever gets an answer on substance (none where nobody was reached:
+# models.response_rules; a delivered one only later), and of a follow-up being set.
+RESPONSE_CHANCE = {OutcomeClass.NO_CONTACT: 0.0, OutcomeClass.DELIVERED: 0.08,
                    OutcomeClass.REACHED: 0.35, OutcomeClass.REFUSED: 0.40}  # fmt: skip
 FOLLOW_UP_CHANCE = {OutcomeClass.NO_CONTACT: 0.10, OutcomeClass.DELIVERED: 0.20,
                     OutcomeClass.REACHED: 0.30, OutcomeClass.REFUSED: 0.05}  # fmt: skip

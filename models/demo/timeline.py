@@ -71,7 +71,7 @@ def load_targets(session: Session, campaign_id: int) -> list[Target]:
     ids = [o.id for o in officials]
     points = session.execute(
         select(ContactPoint.official_id, ContactPoint.id, ContactPoint.kind, ContactPoint.value)
-        .where(ContactPoint.official_id.in_(ids))
+        .where(ContactPoint.official_id.in_(ids), ContactPoint.removed_at.is_(None))
         .order_by(ContactPoint.official_id, ContactPoint.position, ContactPoint.id)
     ).all()
     ranges = session.execute(

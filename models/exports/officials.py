@@ -37,7 +37,10 @@ def officials_select(campaign_id: int | None) -> Select[*tuple[Any, ...]]:
         Official.full_name, Official.title, Official.organization, Official.timezone,
         ContactPoint.kind, ContactPoint.value, ContactPoint.label, Official.country,
         Official.archived_at,
-    ).join(ContactPoint, ContactPoint.official_id == Official.id)  # fmt: skip
+    ).join(
+        ContactPoint,
+        (ContactPoint.official_id == Official.id) & ContactPoint.removed_at.is_(None),
+    )  # fmt: skip
     order: list[Any] = [Official.full_name, Official.id, ContactPoint.position, ContactPoint.id]
     if campaign_id is not None:
         stmt = stmt.join(CampaignTarget, CampaignTarget.official_id == Official.id).where(

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models import response_rules
 from models.audit import record_event
 from models.base import utcnow
 from models.bulk import AttemptRow, BulkWriter, FollowUpRow, ResponseRow, bulk_writer
@@ -49,6 +50,7 @@ from models.importing.resolve import Resolver
 from models.insights import upkeep
 from models.permissions import Permission, require
 from models.tables import Attempt, CampaignTarget
+from models.text import InvalidInput
 from models.vocab import FollowUpStatus, Outcome, Stance
 
 REQUIRED = ("official", "occurred_at", "channel", "outcome")
@@ -119,7 +121,7 @@ def _plan(
     second: the export keeps whole seconds) are matched in order, the n-th row of the file
     with the n-th attempt, so such a file re-imports as a no-op too."""
     plan, seen = Plan(), Counter[Identity]()
-    existing = _existing(session, resolver.known_campaign_ids())
+    existing, answered = _existing(session, resolver.known_campaign_ids())
     for entry in entries:
         try:
             campaign, official_id = resolver.campaign(entry), resolver.official(entry)
@@ -129,6 +131,12 @@ def _plan(
         key: Identity = (campaign, official_id, entry.occurred_at, entry.channel.value)
         same, seen[key] = existing.get(key, []), seen[key] + 1
         if seen[key] > len(same):
+            times = None if entry.responded_at is None else (entry.occurred_at, entry.responded_at)
+        else:
+            times = answered.get(same[seen[key] - 1][0])
+        if not _answerable(entry, times, problems):
+            continue
+        if seen[key] > len(same):
             plan.new.append((entry, campaign, official_id))
         elif same[seen[key] - 1][1:] != (entry.outcome, entry.notes, entry.duration_s):
             plan.updates.append((same[seen[key] - 1][0], entry))
@@ -137,22 +145,46 @@ def _plan(
     return plan
 
 
+def _answerable(
+    entry: AttemptEntry, times: tuple[datetime, datetime] | None, problems: list[str]
+) -> bool:
+    """The row's outcome could have had the response it brings (a new attempt) or the one
+    the attempt already carries (an update), given (attempt time, response time):
+    :mod:`models.response_rules`."""
+    if times is None:
+        return True
+    try:
+        response_rules.check_answerable(entry.outcome, *times)
+    except InvalidInput as exc:
+        problems.append(f"line {entry.line}: {exc}")
+        return False
+    return True
+
+
 Existing = tuple[int, Outcome, str, int | None]  # id, outcome, notes, duration
 
 
-def _existing(session: Session, campaign_ids: list[int]) -> dict[Identity, list[Existing]]:
-    """The live attempts of these campaigns by identity, in id order."""
+def _existing(
+    session: Session, campaign_ids: list[int]
+) -> tuple[dict[Identity, list[Existing]], dict[int, tuple[datetime, datetime]]]:
+    """The live attempts of these campaigns by identity, in id order; and the response
+    and response times of those answered."""
     stmt = select(
         Attempt.campaign_id, Attempt.official_id, Attempt.occurred_at, Attempt.channel,
-        Attempt.id, Attempt.outcome, Attempt.notes, Attempt.duration_s,
+        Attempt.id, Attempt.outcome, Attempt.notes, Attempt.duration_s, Attempt.responded_at,
     ).where(Attempt.campaign_id.in_(campaign_ids), Attempt.deleted_at.is_(None)).order_by(
         Attempt.id
     )  # fmt: skip
     found: dict[Identity, list[Existing]] = defaultdict(list)
-    for c, o, when, channel, attempt_id, outcome, notes, duration in session.execute(stmt):
+    answered: dict[int, tuple[datetime, datetime]] = {}
+    for c, o, when, channel, attempt_id, outcome, notes, duration, responded in session.execute(
+        stmt
+    ):
         key = (c, o, when.replace(microsecond=0), channel.value)
         found[key].append((attempt_id, outcome, notes, duration))
-    return found
+        if responded is not None:
+            answered[attempt_id] = (when, responded)
+    return found, answered
 
 
 @dataclass(frozen=True)

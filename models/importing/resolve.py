@@ -36,7 +36,9 @@ class Resolver:
         self._default = None if default is None else self._named(default, line=None)
         self._contacts = {
             (o, v): i for i, o, v in session.execute(
-                select(ContactPoint.id, ContactPoint.official_id, ContactPoint.value)
+                select(ContactPoint.id, ContactPoint.official_id, ContactPoint.value).where(
+                    ContactPoint.removed_at.is_(None)
+                )
             )
         }  # fmt: skip
 

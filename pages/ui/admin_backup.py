@@ -11,6 +11,7 @@ import streamlit as st
 from models import backup
 from models.backup_format import BackupRejected
 from models.permissions import PermissionDenied
+from models.response_rules import unanswerable_notice
 from pages.ui import cache, render
 
 CONFIRM_WORD = "RESTORE"
@@ -61,6 +62,8 @@ def restore_from(data: bytes | None, word: str, actor_id: int) -> None:
     st.success(f"Restored the backup made {made:%Y-%m-%d %H:%M} UTC.")
     if report.migrated_to is not None:
         st.info(f"It was migrated from schema {report.manifest.revision} to {report.migrated_to}.")
+    if report.unanswerable_attempt_ids:
+        st.warning(unanswerable_notice(report.unanswerable_attempt_ids))
     render.table(restored_rows(report.manifest.rows))
 
 

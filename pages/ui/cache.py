@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from models import (
     cadence_rules,
     data_version,
+    directory,
     exports,
     freshness,
     guard,
@@ -278,6 +279,17 @@ def _official_card(url: str, official_id: int) -> OfficialCard | None:
 
 def official_card(official_id: int) -> OfficialCard | None:
     return _official_card(database_url(), official_id)
+
+
+@_cached_as(DIRECTORY)
+def _removed_contact_points(url: str, official_id: int) -> list[tuple[int, str]]:
+    with _reading(url) as session:
+        return directory.removed_contact_points(session, official_id)
+
+
+def removed_contact_points(official_id: int) -> list[tuple[int, str]]:
+    """The official's removed contact points: (id, label), most recently removed first."""
+    return _removed_contact_points(database_url(), official_id)
 
 
 @_cached_as(DIRECTORY, ACTIVITY)

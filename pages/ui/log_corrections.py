@@ -82,6 +82,7 @@ def _edit_form(row: pd.Series, user: CurrentUser) -> None:
             value=None if pd.isna(row["duration_s"]) else int(row["duration_s"]),
         )
         notes = st.text_area("Corrected notes", value=row["notes"] or "")
+        drop = _response_choice(row)
         save = st.form_submit_button("Save correction")
         confirm = st.checkbox("Yes, delete this attempt")
         delete = st.form_submit_button("Delete attempt")
@@ -94,9 +95,10 @@ def _edit_form(row: pd.Series, user: CurrentUser) -> None:
             notes=notes,
             duration_s=None if duration is None else int(duration),
             contact_point_id=None if pd.isna(contact) else int(contact),
+            drop_response=drop,
         )
         _run(
-            f"Attempt #{attempt_id} corrected.",
+            f"Attempt #{attempt_id} corrected" + (", its response removed." if drop else "."),
             lambda s: update_attempt(s, attempt_id, edit, actor_id=user.id),
         )
     elif delete:
@@ -107,6 +109,19 @@ def _edit_form(row: pd.Series, user: CurrentUser) -> None:
             f"Attempt #{attempt_id} deleted. An admin can restore it from Admin.",
             lambda s: delete_attempt(s, attempt_id, actor_id=user.id),
         )
+
+
+def _response_choice(row: pd.Series) -> bool:
+    """For an answered attempt: say so, and offer to remove the response with the edit (an
+    outcome where nobody was reached cannot keep it: models.response_rules)."""
+    responded = row["responded_at"]
+    if pd.isna(responded):
+        return False
+    st.caption(
+        f"This attempt carries a response ({responded:%Y-%m-%d %H:%M} UTC). An outcome where "
+        "nobody was reached cannot keep it."
+    )
+    return st.checkbox("Remove its response with this correction")
 
 
 def _run(done: str, action: Callable[[Session], object]) -> None:

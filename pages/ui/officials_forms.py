@@ -278,6 +278,15 @@ def remove_contact(form: str, contact_id: int) -> None:
         state.drop(state.CONTACT_PICK)
 
 
+def restore_contact(form: str, contact_id: int, label: str) -> None:
+    """Callback: bring a removed contact point back."""
+
+    def action(session: Session) -> None:
+        directory.restore_contact_point(session, contact_id, actor_id=acting_user_id())
+
+    _attempt(form, action, f"Restored {label}.")
+
+
 def archive(form: str, official_id: int, name: str) -> None:
     """Callback: archive an official once confirmed; they leave the pickers, history stays."""
     if not state.field(form, "confirm", official_id):

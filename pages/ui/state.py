@@ -80,6 +80,7 @@ EDIT_CONTACT_FORM = "edit_contact_form"
 CONTACT_PICK = "contact_pick"
 ARCHIVE_FORM = "archive_form"
 SHOW_ARCHIVED = "show_archived"
+RESTORE_CONTACT = "restore_contact"  # prefix of the contact points' Restore buttons' keys
 UNARCHIVE = "unarchive"  # prefix of the Unarchive buttons' keys, one per official
 
 # Campaigns.
