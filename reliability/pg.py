@@ -58,7 +58,8 @@ def _exports(lines: str) -> dict[str, str]:
 
 @contextmanager
 def database(server_url: str, name: str) -> Iterator[str]:
-    """A new, empty database ``name`` on the server (dropped first if it was there)."""
+    """A new, empty database ``name`` on the server (dropped first if it was there), its URL
+    yielded; dropped afterwards, whoever is still connected (tests use it too)."""
     admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:

@@ -22,7 +22,7 @@ from models.db import alembic_config, session_scope
 from models.seed import seed
 from models.tables import AuditEvent, Campaign, CampaignCadence, UserSession
 from models.vocab import Channel, Outcome, OutcomeClass, Stance
-from tests.databases import pg_database
+from reliability.pg import database as pg_database
 from tests.factories import DEFAULT_TIME, make_campaign, make_official, make_user
 from tests.test_rollups import Scenario
 from tests.world import PASSWORD, Snapshot, World, build_world, snapshot

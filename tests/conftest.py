@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from models import accounts
 from models.base import Base
 from models.db import make_engine, migrate
+from reliability.pg import database as pg_database
 from tests.apptest_helpers import clear_streamlit_caches, seed_database
-from tests.databases import pg_database
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 

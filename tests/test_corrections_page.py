@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
@@ -33,9 +34,11 @@ VIKTOROV = "Anatoly Dmitrievich Viktorov"
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 
 
-@pytest.fixture
-def db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """The seed, and one attempt to Viktorov by "test coordinator" an hour ago."""
+def one_attempt_app(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, **attempt: Any
+) -> Iterator[Engine]:
+    """The app pointed at the seed and one attempt to Viktorov by "test coordinator" an
+    hour ago (``attempt``: more of make_attempt's fields)."""
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     seed_database(sqlite_url)
     coordinator = ensure_account(Role.COORDINATOR)
@@ -49,11 +52,17 @@ def db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
             official_id=official,
             actor_id=coordinator,
             occurred_at=datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1),
-            notes="first version",
+            **attempt,
         )
         session.commit()
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """The seed, and one attempt to Viktorov by "test coordinator" an hour ago."""
+    yield from one_attempt_app(sqlite_url, monkeypatch, notes="first version")
 
 
 def _attempt(engine: Engine) -> Attempt:

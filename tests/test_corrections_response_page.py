@@ -4,19 +4,17 @@ while its response stands; the form's "Remove its response" does both in one ste
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from models.commands import ResponseInput
-from models.db import make_engine
-from models.tables import Attempt, AuditEvent, Official, Response
+from models.tables import Attempt, AuditEvent, Response
 from models.vocab import Outcome, Role, Stance
 from pages.ui import state
-from tests.apptest_helpers import button, ensure_account, open_app, seed_database, texts, widget
-from tests.factories import make_attempt
+from tests.apptest_helpers import button, open_app, texts, widget
+from tests.test_corrections_page import one_attempt_app
 
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 REMOVE = "Remove its response with this correction"
@@ -25,23 +23,12 @@ REMOVE = "Remove its response with this correction"
 @pytest.fixture
 def db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     """The seed, and one answered call to Viktorov by "test coordinator" an hour ago."""
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    seed_database(sqlite_url)
-    coordinator = ensure_account(Role.COORDINATOR)
-    engine = make_engine(sqlite_url)
-    with Session(engine) as session:
-        official = session.scalar(
-            select(Official.id).where(Official.full_name == "Anatoly Dmitrievich Viktorov")
-        )
-        assert official is not None
-        make_attempt(
-            session, campaign_id=1, official_id=official, actor_id=coordinator,
-            occurred_at=datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1),
-            outcome=Outcome.SPOKE_TO_STAFF, response=ResponseInput(Stance.NONCOMMITTAL),
-        )  # fmt: skip
-        session.commit()
-    yield engine
-    engine.dispose()
+    yield from one_attempt_app(
+        sqlite_url,
+        monkeypatch,
+        outcome=Outcome.SPOKE_TO_STAFF,
+        response=ResponseInput(Stance.NONCOMMITTAL),
+    )
 
 
 def _state(engine: Engine) -> tuple[Outcome, int]:

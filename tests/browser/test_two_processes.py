@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from reliability.pg import database as pg_database
 from tests.browser import PLAYWRIGHT_IMPORTABLE, OpenPage, wait_idle
 from tests.browser.conftest import _opener, _prepare_database, _serve
 from tests.browser.test_journey import FIRST_NOTES, choose, log_first_call, sign_in_as_coordinator
-from tests.databases import pg_database
 
 if PLAYWRIGHT_IMPORTABLE:
     from playwright.sync_api import Browser, Locator, Page, expect
