@@ -194,7 +194,7 @@ def measure(url: str, args: argparse.Namespace) -> int:
     describe(url, args.attempts)
     scale = args.attempts >= 1_000_000
     if args.only == "export":
-        print("\nExporting every attempt (best of 2, each export in its own process):")
+        print("\nExporting every attempt (best of 3, each export in its own process):")
         bench_export.export_only(url, Report(), scale, OUT)
         return 0
     engine = make_engine(url)
@@ -278,7 +278,7 @@ def measure(url: str, args: argparse.Namespace) -> int:
     page.engine.dispose()  # PostgreSQL copies a database only while nobody is connected
     with scratch_copy(url) as scratch:
         logging_bench(scratch, report, scale)
-    print("\nExporting every attempt (best of 2, each export in its own process):")
+    print("\nExporting every attempt (best of 3, each export in its own process):")
     bench_export.export_only(url, report, scale, OUT)
     return 0
 

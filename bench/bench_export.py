@@ -5,9 +5,10 @@
 
 Both sides run THE SAME line-building query (``models/exports/lines.py``): ours through
 the app's writer (hashing the file as the audited export does), the shell as
-``sqlite3 -csv DB "SELECT ..."`` or ``psql -c "\\copy (SELECT ...) TO FILE"`` (COPY's text
-format, as ours). Each export runs in a child process that reports its rows, seconds and
-resident memory: VmRSS just before the export and VmHWM (the peak, reset first through
+``sqlite3 -csv DB "SELECT ..."`` or psql's ``COPY (SELECT ...) TO STDOUT \\g FILE`` (what
+``\\copy`` does, spelled so the statement may span lines; COPY's text format, as ours).
+Each export runs in a child process that reports its rows, seconds and resident memory:
+VmRSS just before the export and VmHWM (the peak, reset first through
 ``/proc/self/clear_refs``) just after, so the growth is the real memory the export took,
 not only what Python's allocator saw. The best of ``runs`` runs is kept for each side
 (the least disturbed on a shared machine).
@@ -63,7 +64,7 @@ class Run:
         return self.rows / self.seconds
 
 
-def export_only(url: str, report: Reporter, scale: bool, out: Path, runs: int = 2) -> None:
+def export_only(url: str, report: Reporter, scale: bool, out: Path, runs: int = 3) -> None:
     """Ours and the shell, alternating, ``runs`` times each; the best of each is printed."""
     engine = make_engine(url)
     backend = engine.dialect.name
@@ -169,8 +170,8 @@ def compiled(engine: Engine, *, formatted: bool) -> str:
         if formatted
         else attempts_select(Filters())
     )
-    sql = stmt.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
-    return str(sql).replace("\n", " ")
+    # Kept as compiled: its literals hold real CR and LF characters (the quoting test).
+    return str(stmt.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
 
 
 def _shell(engine: Engine, path: Path, *, formatted: bool) -> Run | None:
@@ -186,10 +187,16 @@ def _shell(engine: Engine, path: Path, *, formatted: bool) -> Run | None:
         if psql is None:
             return None
         dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        command = [psql, dsn, "-q", "-X", "-c", f"\\copy ({sql}) TO '{path}'"]
+        command = [psql, dsn, "-q", "-X", "-v", "ON_ERROR_STOP=1", "-f", "-"]
+    # psql's own form of \copy for a statement of several lines (its manual, \copy):
+    # COPY ... TO STDOUT \g FILE, psql writing the rows it receives into the file.
+    script = f"COPY ({sql}) TO STDOUT \\g '{path}'\n"
     started = time.perf_counter()
-    with path.open("w") as out:
-        subprocess.run(command, stdout=out, check=True)
+    if engine.dialect.name == "sqlite":
+        with path.open("w") as out:
+            subprocess.run(command, stdout=out, check=True)
+    else:
+        subprocess.run(command, input=script, text=True, check=True)
     seconds = time.perf_counter() - started
     with path.open("rb") as written:
         rows = sum(chunk.count(b"\n") for chunk in iter(lambda: written.read(1 << 20), b""))
