@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -34,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: the child process of one export
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import Engine, text  # noqa: E402
+from sqlalchemy import Connection, Engine, text  # noqa: E402
+from sqlalchemy.exc import DBAPIError  # noqa: E402
 
 from models.db import make_engine, session_scope  # noqa: E402
 from models.exports import HashingSink  # noqa: E402
@@ -58,6 +60,7 @@ class Run:
     seconds: float
     rss_before: int = 0  # bytes
     peak: int = 0  # bytes
+    cpu: float | None = None  # CPU seconds of the client and of the server's backend
 
     @property
     def rate(self) -> float:
@@ -107,6 +110,7 @@ def export_only(url: str, report: Reporter, scale: bool, out: Path, runs: int = 
             + " / "
             + " ".join(f"{r.seconds:.2f}" for r in shell),
         )
+        _cpu_line(report, ours, shell, backend)
     if plain is not None:
         report.add(
             f"  {name}, the plain joined query",
@@ -120,6 +124,21 @@ def export_only(url: str, report: Reporter, scale: bool, out: Path, runs: int = 
         f"VmHWM - VmRSS in the child (RSS before {best.rss_before / MIB:,.0f} MiB); "
         f"target < {RSS_TARGET_MIB} MiB",
         ok=growth < RSS_TARGET_MIB * MIB if scale else None,
+    )
+
+
+def _cpu_line(report: Reporter, ours: list[Run], shell: list[Run], backend: str) -> None:
+    """The same comparison in CPU seconds (least of the runs), which other work on a
+    shared machine does not inflate: the process, plus the PostgreSQL backend's."""
+    mine = [r.cpu for r in ours if r.cpu is not None]
+    theirs = [r.cpu for r in shell if r.cpu is not None]
+    if not mine or not theirs:
+        return
+    where = "process" if backend == "sqlite" else "client + server backend"
+    report.add(
+        "  CPU seconds, ours / the shell",
+        f"{min(mine):,.2f} / {min(theirs):,.2f}",
+        f"{where}: {min(theirs) / min(mine):.2f} x",
     )
 
 
@@ -140,13 +159,42 @@ def _child(url: str, path: Path) -> None:
         conn.execute(text("SELECT 1"))
     _reset_peak()
     before = _status("VmRSS")
-    started = time.perf_counter()
     with session_scope(engine, write=False) as session, path.open("wb") as out:
+        server = _backend_cpu(session.connection())
+        cpu, started = _own_cpu(), time.perf_counter()
         rows = write_lines(session, HashingSink(out), Filters(), excel=False)  # type: ignore[arg-type]
-    seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, _own_cpu() - cpu
+        after = _backend_cpu(session.connection())
     peak = _status("VmHWM")
     engine.dispose()
-    print(json.dumps({"rows": rows, "seconds": seconds, "rss_before": before, "peak": peak}))
+    total = cpu + (after - server) if server is not None and after is not None else None
+    if engine.dialect.name == "sqlite":
+        total = cpu
+    print(json.dumps({"rows": rows, "seconds": seconds, "rss_before": before, "peak": peak,
+                      "cpu": total}))  # fmt: skip
+
+
+def _own_cpu(who: int = resource.RUSAGE_SELF) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _backend_cpu(conn: Connection) -> float | None:
+    """CPU seconds of the PostgreSQL backend serving ``conn``, read by the backend itself
+    from /proc (a local server and a superuser, as the --pg cluster's); None elsewhere."""
+    if conn.dialect.name != "postgresql":
+        return None
+    try:
+        with conn.begin_nested():
+            stat = conn.execute(text("SELECT pg_read_file('/proc/self/stat')")).scalar_one()
+    except DBAPIError:
+        return None
+    return _stat_seconds(str(stat))
+
+
+def _stat_seconds(stat: str) -> float:
+    fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)": state is field 3
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _reset_peak() -> None:
@@ -189,18 +237,33 @@ def _shell(engine: Engine, path: Path, *, formatted: bool) -> Run | None:
         dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         command = [psql, dsn, "-q", "-X", "-v", "ON_ERROR_STOP=1", "-f", "-"]
     # psql's own form of \copy for a statement of several lines (its manual, \copy):
-    # COPY ... TO STDOUT \g FILE, psql writing the rows it receives into the file.
-    script = f"COPY ({sql}) TO STDOUT \\g '{path}'\n"
-    started = time.perf_counter()
+    # COPY ... TO STDOUT \g FILE, psql writing the rows it receives into the file; the
+    # backend's CPU read before and after, as the child does for ours.
+    stats = path.with_suffix(".stat")
+    read_stat = "SELECT pg_read_file('/proc/self/stat')"
+    script = (
+        f"\\pset tuples_only on\n\\pset format unaligned\n{read_stat} \\g '{stats}.0'\n"
+        f"COPY ({sql}) TO STDOUT \\g '{path}'\n{read_stat} \\g '{stats}.1'\n"
+    )
+    cpu, started = _own_cpu(resource.RUSAGE_CHILDREN), time.perf_counter()
     if engine.dialect.name == "sqlite":
         with path.open("w") as out:
             subprocess.run(command, stdout=out, check=True)
     else:
-        subprocess.run(command, input=script, text=True, check=True)
+        subprocess.run(command, input=script, text=True, check=True, stderr=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
+    total: float | None = _own_cpu(resource.RUSAGE_CHILDREN) - cpu
+    if engine.dialect.name != "sqlite":
+        try:
+            server = [_stat_seconds(Path(f"{stats}.{n}").read_text()) for n in (0, 1)]
+            total = (total or 0.0) + server[1] - server[0]
+        except (OSError, IndexError, ValueError):
+            total = None  # not a superuser, or a server elsewhere
+        for n in (0, 1):
+            Path(f"{stats}.{n}").unlink(missing_ok=True)
     with path.open("rb") as written:
         rows = sum(chunk.count(b"\n") for chunk in iter(lambda: written.read(1 << 20), b""))
-    return Run(rows, seconds)
+    return Run(rows, seconds, cpu=total)
 
 
 def _pg_bin(name: str) -> str | None:
