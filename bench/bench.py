@@ -4,12 +4,16 @@
     make bench BENCH_ARGS="--attempts 20000"     # a quick smoke run
     make bench BENCH_ARGS="--keep"               # reuse the database built last time
     make bench BENCH_ARGS="--keep --only queue"  # only the Follow-ups queue
+    make bench BENCH_ARGS="--keep --only export" # only the export against sqlite3 -csv
+    make bench BENCH_ARGS="--keep --only export --pg"   # the same on a throwaway PostgreSQL
+    make bench BENCH_ARGS="--data-dir /work/bench-data"  # big files outside the repo
     make bench DATABASE_URL=postgresql+psycopg://user@host/bench_x   # on PostgreSQL
     make bench BENCH_ARGS="--sizes 1000000,3000000"   # the page's SQL at two sizes, and the ratio
     make bench BENCH_ARGS="--no-browser"         # without the Chromium measurement
 
 It builds the database with ``cli.py seed`` and ``cli.py demo --attempts N --weeks 104
---seed 1`` (on PostgreSQL the database must be called ``bench...``: it is emptied), then
+--seed 1`` (on PostgreSQL the database must be called ``bench...``: it is emptied; ``--pg``
+starts a private cluster kept in the data directory, see bench/bench_export.py), then
 measures in one run, as medians of ``--repeats`` runs, each figure beside the floor or
 baseline it is judged against, and prints PASS or MISS for each target (SQLite, 1M).
 """
@@ -29,15 +33,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
+# Where the databases and the exported files go (hundreds of MB at 1M): --data-dir or
+# BENCH_DATA, else bench/out/ (ignored by git).
+OUT = Path(os.environ.get("BENCH_DATA") or ROOT / "bench" / "out")
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 # AppTest runs without a server, and Streamlit logs a warning about that on every cache.
 os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 
 import bench_browser  # noqa: E402
+import bench_export  # noqa: E402
 import bench_queue  # noqa: E402
 from bench_page import DASHBOARD, UP_FRONT, PageBench  # noqa: E402
-from bench_writes import export_bench, logging_bench  # noqa: E402
+from bench_writes import logging_bench  # noqa: E402
 from naive import naive_page  # noqa: E402
 from scratch import scratch_copy  # noqa: E402
 from sqlalchemy import (  # noqa: E402
@@ -75,7 +82,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--weeks", type=int, default=104)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="reuse the database if it is there")
-    parser.add_argument("--only", choices=("all", "queue"), default="all")
+    parser.add_argument("--only", choices=("all", "queue", "export"), default="all")
+    parser.add_argument(
+        "--pg",
+        action="store_true",
+        help="on a private PostgreSQL cluster in the data directory, started and stopped here",
+    )
+    parser.add_argument("--data-dir", type=Path, default=None, help="default: bench/out/")
     parser.add_argument("--open-follow-ups", type=int, default=50_000, metavar="N")
     parser.add_argument(
         "--browser",
@@ -163,14 +176,27 @@ def describe(url: str, attempts: int) -> None:
 
 
 def main() -> int:
+    global OUT
     args = parse_args()
+    OUT = args.data_dir or OUT
     OUT.mkdir(parents=True, exist_ok=True)
     if args.sizes:
         return scaling(args, [int(size) for size in args.sizes.split(",")])
-    url = target_url(args.attempts)
+    if args.pg:
+        with bench_export.pg_cluster(OUT, f"bench_{args.attempts}") as url:
+            return measure(url, args)
+    return measure(target_url(args.attempts), args)
+
+
+def measure(url: str, args: argparse.Namespace) -> int:
     os.environ["DATABASE_URL"] = url
     build(url, args)
     describe(url, args.attempts)
+    scale = args.attempts >= 1_000_000
+    if args.only == "export":
+        print("\nExporting every attempt (best of 3, each export in its own process):")
+        bench_export.export_only(url, Report(), scale, OUT)
+        return 0
     engine = make_engine(url)
     backend = engine.dialect.name
     report = Report()
@@ -184,7 +210,6 @@ def main() -> int:
         "to": today.isoformat(),
         "campaign": str(page.demo_campaign()),
     }
-    scale = args.attempts >= 1_000_000
     queue_bench(engine, page, report, args, scale)
     if args.only == "queue":
         engine.dispose()
@@ -248,12 +273,13 @@ def main() -> int:
     if args.browser:
         browser_section(url, report, scale, args.repeats)
 
-    print("\nWrites and exports, on a scratch copy (the measured database stays as built):")
+    print("\nWrites, on a scratch copy (the measured database stays as built):")
     engine.dispose()
     page.engine.dispose()  # PostgreSQL copies a database only while nobody is connected
     with scratch_copy(url) as scratch:
         logging_bench(scratch, report, scale)
-        export_bench(scratch, report, scale, OUT)
+    print("\nExporting every attempt (best of 3, each export in its own process):")
+    bench_export.export_only(url, report, scale, OUT)
     return 0
 
 

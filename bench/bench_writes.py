@@ -1,19 +1,17 @@
-"""Timing the write path (logging one attempt) and the CSV export against the database shell."""
+"""Timing the write path: logging one attempt, alone and with concurrent writers.
+
+The export is timed in bench/bench_export.py.
+"""
 
 from __future__ import annotations
 
-import csv
 import os
-import shutil
 import sqlite3
 import statistics
-import subprocess
 import threading
 import time
-import tracemalloc
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Protocol
 
 from sqlalchemy import Engine, make_url, select, text, update
@@ -21,9 +19,6 @@ from sqlalchemy import Engine, make_url, select, text, update
 from models.commands import log_attempt
 from models.db import BUSY_TIMEOUT_MS, make_engine, session_scope, sqlite_synchronous
 from models.demo import DEMO_CAMPAIGN_NAME
-from models.exports import STREAM_ROWS, write_attempts_csv
-from models.exports.reference import attempts_select as _attempts_select
-from models.filters import Filters
 from models.tables import Campaign, CampaignTarget, User
 from models.vocab import Channel, Outcome
 
@@ -217,117 +212,3 @@ def _psycopg_floor(url: str, table: str) -> float:
             conn.commit()
             seconds.append(time.perf_counter() - started)
     return statistics.median(seconds)
-
-
-def _python_floor(engine: Engine, path: Path) -> float:
-    """Rows per second of the export's query fetched through the bare driver and handed
-    to csv.writer as they come: no formatting, no neutralising, no type conversion."""
-    raw = engine.raw_connection()
-    rows = 0
-    started = time.perf_counter()
-    try:
-        cursor = raw.cursor()
-        cursor.execute(_compiled(engine))
-        with path.open("w", newline="") as out:
-            writer = csv.writer(out, lineterminator="\n")
-            while batch := cursor.fetchmany(STREAM_ROWS):
-                writer.writerows(batch)
-                rows += len(batch)
-        cursor.close()
-    finally:
-        raw.close()
-    return rows / (time.perf_counter() - started)
-
-
-def _compiled(engine: Engine) -> str:
-    stmt = _attempts_select(Filters())
-    sql = stmt.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
-    return str(sql).replace("\n", " ")
-
-
-def _export(engine: Engine, path: Path, filters: Filters) -> tuple[int, float]:
-    started = time.perf_counter()
-    with session_scope(engine, write=False) as session, path.open("wb") as out:
-        rows = write_attempts_csv(session, out, filters)
-    return rows, time.perf_counter() - started
-
-
-def _peak(engine: Engine, path: Path, filters: Filters) -> int:
-    tracemalloc.start()
-    held = tracemalloc.get_traced_memory()[0]
-    _export(engine, path, filters)
-    peak = tracemalloc.get_traced_memory()[1] - held
-    tracemalloc.stop()
-    return peak
-
-
-def _shell(engine: Engine, path: Path) -> tuple[str, float] | None:
-    """The same query through the database's own shell to CSV: (name, seconds)."""
-    sql = _compiled(engine)
-    url = engine.url
-    command: list[str]
-    if engine.dialect.name == "sqlite":
-        if shutil.which("sqlite3") is None:
-            return None
-        command, name = ["sqlite3", "-csv", "-header", url.database or ""], "sqlite3 -csv"
-        command.append(sql)
-    else:
-        psql = shutil.which("psql") or _pg_bin("psql")
-        if psql is None:
-            return None
-        dsn = make_url(url.render_as_string(hide_password=False)).set(drivername="postgresql")
-        copy = f"\\copy ({sql}) TO '{path}' WITH CSV HEADER"
-        command = [psql, dsn.render_as_string(hide_password=False), "-q", "-c", copy]
-        name = "psql \\copy"
-    started = time.perf_counter()
-    with path.open("w") as out:
-        subprocess.run(command, stdout=out, check=True)
-    return name, time.perf_counter() - started
-
-
-def _pg_bin(name: str) -> str | None:
-    folder = os.environ.get("PG_BIN")
-    candidate = Path(folder) / name if folder else None
-    return str(candidate) if candidate is not None and candidate.exists() else None
-
-
-def export_bench(url: str, report: Reporter, scale: bool, out: Path) -> None:
-    """Rows per second of models.exports against the shell; peak memory at two sizes."""
-    engine = make_engine(url)
-    path = out / "export.csv"
-    rows, seconds = min((_export(engine, path, Filters()) for _ in range(2)), key=lambda r: r[1])
-    shell = _shell(engine, out / "export-shell.csv")
-    ours = rows / seconds
-    if shell is None:
-        report.add(
-            "export all attempts to CSV",
-            f"{ours:,.0f} rows/s",
-            "no database shell found: apt-get install -y sqlite3",
-        )
-    else:
-        name, shell_seconds = shell
-        ratio = ours / (rows / shell_seconds)
-        report.add(
-            "export all attempts to CSV",
-            f"{ours:,.0f} rows/s",
-            f"{name}: {rows / shell_seconds:,.0f} rows/s; {ratio:.2f} x (target >= 0.6)",
-            ok=ratio >= 0.6 if scale else None,
-        )
-        floor = _python_floor(engine, out / "export-floor.csv")
-        report.add(
-            "  Python floor: driver rows straight to csv",
-            f"{floor:,.0f} rows/s",
-            f"{floor / (rows / shell_seconds):.2f} x the shell; ours {ours / floor:.2f} x",
-        )
-    today = datetime.now(UTC).date()
-    recent = Filters(date_from=today - timedelta(weeks=13), date_to=today)
-    small, large = _peak(engine, path, recent), _peak(engine, path, Filters())
-    for written in (path, out / "export-shell.csv", out / "export-floor.csv"):
-        written.unlink(missing_ok=True)  # a million rows is 200 MB each
-    report.add(
-        "  export peak memory, all rows",
-        f"{large / MIB:,.1f} MiB",
-        f"13 weeks: {small / MIB:,.1f} MiB; flat: growth under 50 MiB",
-        ok=large - small <= 50 * MIB if scale else None,
-    )
-    engine.dispose()

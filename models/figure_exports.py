@@ -2,7 +2,8 @@
 
 The same rules as every export (``models/exports.py``): the actor must hold the export
 permission (a refusal is audited), every text cell is neutralised against spreadsheet
-formulas, and the export is audited with the figure's key, the rows and the filters.
+formulas, and the export is audited with the figure's key, the rows, the filters, and the
+file's size and SHA-256, like every other export.
 Figure frames are already aggregated (tens to a few thousand rows), so they are built
 in memory.
 """
@@ -10,6 +11,7 @@ in memory.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Callable
 
@@ -17,7 +19,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from models.db import session_scope
-from models.exports import check_export, neutralise, record_export
+from models.exports import Written, check_export, neutralise, record_export
 from models.filters import Filters
 
 
@@ -58,8 +60,10 @@ def audited_figure(
     with session_scope(engine, write=False) as session:
         check_export(session, actor_id)
     body = build()
+    written = Written(rows, len(body), hashlib.sha256(body).hexdigest())
     with session_scope(engine, moves=()) as session:  # the audit event alone
         record_export(
-            session, actor_id=actor_id, what=f"figure {figure} {kind}", rows=rows, filters=filters
-        )
+            session, actor_id=actor_id, what=f"figure {figure} {kind}", rows=rows,
+            filters=filters, written=written,
+        )  # fmt: skip
     return body

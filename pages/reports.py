@@ -86,7 +86,10 @@ with exports_tab:
 
     st.subheader("Officials")
     scope = officials_scope(filters, labels)
-    st.text(f"One row per contact point of {scope.description}, phones and faxes in E.164.")
+    st.text(
+        f"One row per contact point of {scope.description} (one row with kind and value "
+        "empty for an official who has none), phones and faxes in E.164."
+    )
     st.download_button(
         "Download officials CSV",
         data=downloads.officials_csv(excel=False, actor_id=user.id, campaign_id=scope.campaign_id),

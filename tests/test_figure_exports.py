@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pandas as pd
@@ -40,7 +41,8 @@ def _user(engine: Engine, role: Role) -> int:
 
 
 def test_a_download_is_audited_with_its_figure_rows_and_filters(engine: Engine) -> None:
-    """One audit event: action export, entity "figure outcome_mix csv", 2 rows, the dates."""
+    """One audit event: action export, entity "figure outcome_mix csv", 2 rows, the dates,
+    the file's size and SHA-256."""
     actor = _user(engine, Role.COORDINATOR)
     filters = Filters(date_from=date(2026, 3, 2), date_to=date(2026, 3, 8))
 
@@ -54,6 +56,10 @@ def test_a_download_is_audited_with_its_figure_rows_and_filters(engine: Engine) 
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).one()
     assert (event.actor_id, event.entity) == (actor, "figure outcome_mix csv")
     assert (event.changes["rows"], event.changes["filters"]["from"]) == (2, "2026-03-02")
+    assert (event.changes["bytes"], event.changes["sha256"]) == (
+        1,
+        hashlib.sha256(b"x").hexdigest(),
+    )
 
 
 def test_a_viewer_may_not_download_a_figure(engine: Engine) -> None:

@@ -1,5 +1,8 @@
 """The officials export: one row per contact point, phone and fax values in E.164.
 
+An official without contact points is one row with empty ``kind``, ``value`` and
+``label`` (an outer join), so every official of the directory is in the file.
+
 The whole directory includes archived officials (``archived`` is ``true``), so the file
 is the directory as it stands and can be read back; with a campaign, only its targets,
 in calling order (tier, then name).
@@ -26,7 +29,7 @@ def write_officials(
     rows = 0
     for row in session.execute(officials_select(campaign_id)):
         *text, archived_at = row
-        cells = [neutralise(str(cell)) for cell in text]
+        cells = [neutralise("" if cell is None else str(cell)) for cell in text]
         out.write(csv_line([*cells, "false" if archived_at is None else "true"], end).encode())
         rows += 1
     return rows
@@ -37,7 +40,7 @@ def officials_select(campaign_id: int | None) -> Select[*tuple[Any, ...]]:
         Official.full_name, Official.title, Official.organization, Official.timezone,
         ContactPoint.kind, ContactPoint.value, ContactPoint.label, Official.country,
         Official.archived_at,
-    ).join(
+    ).outerjoin(  # an official without (live) contact points is one row with empty ones
         ContactPoint,
         (ContactPoint.official_id == Official.id) & ContactPoint.removed_at.is_(None),
     )  # fmt: skip

@@ -2,8 +2,10 @@
 
 A row is either a partner's list (columns name, phone, fax, email, address, with several
 values per cell) or a row of the app's own officials export (``kind``/``value``/``label``:
-one contact point per row). Either way it becomes an :class:`Entry`; entries of the same
-person (same folded name, and the same organisation where both give one) fold into one.
+one contact point per row, or none: an official without contact points has empty
+``kind``, ``value`` and ``label``; ``archived`` true archives them). Either way it becomes
+an :class:`Entry`; entries of the same person (same folded name, and the same
+organisation where both give one) fold into one.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from models.directory import clean_contact
 from models.importing.cells import (
     CellProblem,
     country_cell,
+    flag_cell,
     list_cell,
     numbers_cell,
     text_cell,
@@ -48,13 +51,16 @@ class Entry:
     name: str
     fields: dict[str, str]  # title, organization, country, timezone ("" = not given)
     contacts: list[Contact] = field(default_factory=list)
+    archived: bool = False  # the officials export's ``archived`` is true on a row of theirs
 
     @property
     def numbers(self) -> list[str]:
         return [c.value for c in self.contacts if c.kind in NUMBER_KINDS]
 
     def absorb(self, other: Entry) -> None:
-        """Take the other's fields where ours are empty, and its contacts we lack."""
+        """Take the other's fields where ours are empty, its contacts we lack, and its
+        ``archived`` when true."""
+        self.archived = self.archived or other.archived
         for name, value in other.fields.items():
             self.fields[name] = self.fields[name] or value
         have = {(c.kind, c.value) for c in self.contacts}
@@ -74,7 +80,8 @@ def read_entry(record: Record, columns: Columns, region: str) -> Entry:
         "country": country,
         "timezone": _zone_cell(columns.cell(cells, "timezone")),
     }
-    entry = Entry(record.line, name, fields)
+    archived = flag_cell(columns.cell(cells, "archived"), "archived")
+    entry = Entry(record.line, name, fields, archived=archived)
     entry.absorb(Entry(record.line, name, fields, _contacts(cells, columns, country or region)))
     return entry
 

@@ -5,7 +5,10 @@ An official already listed (:meth:`models.matching.Directory.identify`: folded n
 phone or fax only they have) keeps their name and what they have, gets the fields they
 lack and the contact points that are new; nobody is removed or duplicated. A time zone
 of ``UTC`` counts as not known (it is what an official gets when none was given), so a
-file may fill it. Importing the same file again changes nothing.
+file may fill it. The officials export's ``archived`` column: ``true`` archives the official
+(audited as archiving on the Officials page; an update in the counts), ``false`` or empty
+never brings an archived one back; an official the file archives is not made a target.
+Importing the same file again changes nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from models.campaigns import add_target, find_campaign
 from models.directory import (
     OfficialInput,
     add_contact_point,
+    archive_official,
     create_official,
     office_hours_of,
     update_official,
@@ -59,10 +63,13 @@ class PlannedOfficial:
     fills: dict[str, str]  # fields the official lacks and the file gives
     contacts: list[Contact]  # contact points the official does not have yet
     target: bool = False  # to be added to the campaign's targets
+    archive: bool = False  # to be archived (the file says archived, the official is not)
 
     @property
     def changes(self) -> bool:
-        return self.official_id is None or bool(self.fills or self.contacts or self.target)
+        return self.official_id is None or bool(
+            self.fills or self.contacts or self.target or self.archive
+        )
 
 
 def read_officials(data: bytes) -> tuple[Table, Columns]:
@@ -193,17 +200,18 @@ def _plan(
     campaign_id: int | None,
     targets: set[int],
 ) -> PlannedOfficial:
-    target = campaign_id is not None and official_id not in targets
+    target = campaign_id is not None and official_id not in targets and not entry.archived
     if official_id is None:
-        return PlannedOfficial(entry, None, {}, entry.contacts, target)
+        return PlannedOfficial(entry, None, {}, entry.contacts, target, archive=entry.archived)
     official = session.get(Official, official_id)
     assert official is not None  # read in this transaction
+    archive = entry.archived and official.archived_at is None
     fills = {
         name: value for name, value in entry.fields.items() if value and not _known(official, name)
     }
     have = {(c.kind, c.value) for c in official.contact_points}
     contacts = [c for c in entry.contacts if (c.kind, c.value) not in have]
-    return PlannedOfficial(entry, official_id, fills, contacts, target)
+    return PlannedOfficial(entry, official_id, fills, contacts, target, archive=archive)
 
 
 def _known(official: Official, name: str) -> bool:
@@ -236,6 +244,8 @@ def _apply(
             add_target(session, campaign_id, official_id, actor_id=actor_id)
         except InvalidInput as exc:
             raise ImportRejected([f"line {plan.entry.line}: {exc}"]) from exc
+    if plan.archive:
+        archive_official(session, official_id, actor_id=actor_id)
 
 
 def _new_input(entry: Entry) -> OfficialInput:

@@ -52,7 +52,7 @@ class ImportOptions:
 # The preview's columns: the fields as the import reads them, then what is wrong with the row.
 OFFICIAL_COLUMNS = (
     "line", "name", "title", "organization", "country", "timezone",
-    "phones", "faxes", "emails", "addresses", "problem",
+    "phones", "faxes", "emails", "addresses", "archived", "problem",
 )  # fmt: skip
 ATTEMPT_COLUMNS = (
     "line", "occurred_at_utc", "campaign", "official", "organization", "channel", "outcome",
@@ -205,7 +205,11 @@ def _official_row(record: Record, columns: Columns, region: str) -> dict[str, ob
         name: " | ".join(c.value for c in entry.contacts if c.kind is kind)
         for name, kind in _CONTACT_COLUMNS.items()
     }
-    return {"line": record.line, "name": entry.name, **entry.fields, **contacts, "problem": ""}
+    archived = "true" if entry.archived else "false"
+    return {
+        "line": record.line, "name": entry.name, **entry.fields, **contacts,
+        "archived": archived, "problem": "",
+    }  # fmt: skip
 
 
 def _attempt_row(record: Record, columns: Columns, timezone: str) -> dict[str, object]:
