@@ -47,6 +47,11 @@ def use_hasher(hasher: PasswordHasher) -> None:
     _hasher, _dummy_hash = hasher, None
 
 
+def current_hasher() -> PasswordHasher:
+    """The hasher in use (to put back after swapping it with :func:`use_hasher`)."""
+    return _hasher
+
+
 def _dummy() -> str:
     global _dummy_hash
     if _dummy_hash is None:

@@ -22,7 +22,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Protocol
 
-from reliability import crash, drill, load, pg, speed
+from reliability import crash, drill, load, pg, signin, speed
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -39,7 +39,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--only", choices=("all", "speed", "load", "crash", "drill"), default="all")
+    parser.add_argument(
+        "--only", choices=("all", "speed", "load", "crash", "drill", "signin"), default="all"
+    )
     parser.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both")
     parser.add_argument("--writers", type=int, default=16)
     parser.add_argument("--readers", type=int, default=4)
@@ -98,6 +100,11 @@ def _parts(
             yield f"load on {backend}", functools.partial(_load, args, workdir, backend, server)
         if args.only in ("all", "drill"):
             yield f"restore drill on {backend}", functools.partial(_drill, workdir, backend, server)
+        if args.only in ("all", "signin"):
+            yield (
+                f"sign-in timing on {backend}",
+                functools.partial(_signin, workdir, backend, server),
+            )
     if args.only in ("all", "crash") and "sqlite" in backends:
         yield (
             "crash on sqlite",
@@ -121,6 +128,11 @@ def _drill(workdir: Path, backend: str, server: str | None) -> Result:
         _database(workdir, backend, server, "reliability_fresh") as fresh,
     ):
         return drill.run(url, fresh, workdir)
+
+
+def _signin(workdir: Path, backend: str, server: str | None) -> Result:
+    with _database(workdir, backend, server, "reliability_signin") as url:
+        return signin.run(url)
 
 
 @contextmanager
