@@ -285,6 +285,17 @@ class Attempt(Base):
             "coordinator_id",
             **_ANSWERED,
         ),
+        # The latest responses (Insights, Follow-through), walked from the newest.
+        Index(
+            "ix_attempts_by_response",
+            "responded_at",
+            "occurred_at",
+            "campaign_id",
+            "official_id",
+            "channel",
+            "coordinator_id",
+            **_ANSWERED,
+        ),
     )
 
 
