@@ -406,7 +406,11 @@ from models.rollup_tables import (  # noqa: E402
     AttemptRollup,
     FollowUpRollup,
     HourRollup,
+    OpenFollowUpTotal,
     ResponseDelayRollup,
 )
 
-__all__ = ["AttemptRollup", "DataVersion", "FollowUpRollup", "HourRollup", "ResponseDelayRollup"]
+__all__ = [
+    "AttemptRollup", "DataVersion", "FollowUpRollup", "HourRollup", "OpenFollowUpTotal",
+    "ResponseDelayRollup",
+]  # fmt: skip

@@ -1,9 +1,12 @@
-"""Insights stay flat as history grows: the latest responses walk an index of response times.
+"""Insights stay flat as history grows: an index of response times, open follow-up totals.
 
-A partial index on ``attempts`` (live attempts with a response) led by ``responded_at``:
-the Responses table of the Follow-through block reads the latest 500 responses to the
-filtered attempts by walking it backwards from the newest, instead of sorting every
-response to the attempts of the date range.
+* A partial index on ``attempts`` (live attempts with a response) led by ``responded_at``:
+  the Responses table of the Follow-through block reads the latest 500 responses to the
+  filtered attempts by walking it backwards from the newest, instead of sorting every
+  response to the attempts of the date range; the funnel's kept commitments walk it too.
+* ``open_follow_up_total``: the follow-ups open now per campaign and official, kept by
+  ``models/insights/upkeep.py`` like the other rollups and filled here from the raw
+  follow-ups (what ``upkeep.rebuild`` computes), so the open tile reads one row per target.
 
 Revision ID: 0009
 Revises: 0008
@@ -24,6 +27,19 @@ _ANSWERED = sa.text("deleted_at IS NULL AND responded_at IS NOT NULL")
 
 
 def upgrade() -> None:
+    op.create_table(
+        "open_follow_up_total",
+        sa.Column("campaign_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("official_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("open", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("campaign_id", "official_id", name=op.f("pk_open_follow_up_total")),
+        sqlite_with_rowid=False,
+    )
+    op.execute(
+        "INSERT INTO open_follow_up_total (campaign_id, official_id, open)"
+        " SELECT campaign_id, official_id, count(*) FROM follow_ups WHERE status = 'open'"
+        " GROUP BY campaign_id, official_id"
+    )
     op.create_index(
         "ix_attempts_by_response",
         "attempts",
@@ -35,3 +51,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_attempts_by_response", table_name="attempts")
+    op.drop_table("open_follow_up_total")
