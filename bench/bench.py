@@ -318,7 +318,7 @@ def scaling(args: argparse.Namespace, sizes: list[int]) -> int:
     medians: dict[int, dict[str, float]] = {}
     per_figure: dict[int, dict[str, float]] = {}
     for size in sizes:
-        url = target_url(size, args.data_dir)
+        url = f"sqlite:///{args.data_dir / f'bench-{size}.db'}"  # not DATABASE_URL: set below
         os.environ["DATABASE_URL"] = url
         build(url, argparse.Namespace(**{**vars(args), "attempts": size}))
         migrate(url)
