@@ -29,7 +29,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +56,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from models.db import make_engine  # noqa: E402
 from models.filters import Filters  # noqa: E402
+from pages.ui.follow_through_charts import CHARTS as FOLLOW_THROUGH_CHARTS  # noqa: E402
 
 MIB = 1024 * 1024
 
@@ -82,13 +83,19 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--weeks", type=int, default=104)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="reuse the database if it is there")
-    parser.add_argument("--only", choices=("all", "queue", "export"), default="all")
+    parser.add_argument("--only", choices=("all", "queue", "export", "browser"), default="all")
     parser.add_argument(
         "--pg",
         action="store_true",
         help="on a private PostgreSQL cluster in the data directory, started and stopped here",
     )
-    parser.add_argument("--data-dir", type=Path, default=None, help="default: bench/out/")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="where the databases are built and kept (big: 1M attempts is ~1 GB); "
+        "BENCH_DATA or bench/out/ unless given",
+    )
     parser.add_argument("--open-follow-ups", type=int, default=50_000, metavar="N")
     parser.add_argument(
         "--browser",
@@ -105,7 +112,7 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def target_url(attempts: int) -> str:
+def target_url(attempts: int, data_dir: Path | None = None) -> str:
     url = os.environ.get("DATABASE_URL", "").strip()
     if url:
         if make_url(url).get_backend_name() == "postgresql":
@@ -113,7 +120,7 @@ def target_url(attempts: int) -> str:
             if not name.startswith("bench"):
                 sys.exit(f"refusing to empty database {name!r}: name a database bench...")
         return url
-    return f"sqlite:///{OUT / f'bench-{attempts}.db'}"
+    return f"sqlite:///{(data_dir or OUT) / f'bench-{attempts}.db'}"
 
 
 def build(url: str, args: argparse.Namespace) -> None:
@@ -160,6 +167,13 @@ def _attempts_in(url: str) -> int:
         engine.dispose()
 
 
+def migrate(url: str) -> None:
+    """Bring a kept database (``--keep``) to the newest schema, as the app would at start."""
+    env = os.environ | {"DATABASE_URL": url}
+    command = [sys.executable, str(ROOT / "cli.py"), "migrate"]
+    subprocess.run(command, env=env, check=True, capture_output=True)
+
+
 def describe(url: str, attempts: int) -> None:
     engine = make_engine(url)
     with engine.connect() as conn:
@@ -178,7 +192,7 @@ def describe(url: str, attempts: int) -> None:
 def main() -> int:
     global OUT
     args = parse_args()
-    OUT = args.data_dir or OUT
+    OUT = args.data_dir = args.data_dir or OUT
     OUT.mkdir(parents=True, exist_ok=True)
     if args.sizes:
         return scaling(args, [int(size) for size in args.sizes.split(",")])
@@ -191,6 +205,7 @@ def main() -> int:
 def measure(url: str, args: argparse.Namespace) -> int:
     os.environ["DATABASE_URL"] = url
     build(url, args)
+    migrate(url)
     describe(url, args.attempts)
     scale = args.attempts >= 1_000_000
     if args.only == "export":
@@ -210,6 +225,10 @@ def measure(url: str, args: argparse.Namespace) -> int:
         "to": today.isoformat(),
         "campaign": str(page.demo_campaign()),
     }
+    if args.only == "browser":
+        browser_section(url, report, scale, args.repeats)
+        engine.dispose()
+        return 0
     queue_bench(engine, page, report, args, scale)
     if args.only == "queue":
         engine.dispose()
@@ -290,8 +309,13 @@ def browser_section(url: str, report: Report, scale: bool, repeats: int) -> None
     if missing:
         print(f"  skipped: {missing}")
         return
-    charts = UP_FRONT + 1
+    # The first figure, the open tab's, and the follow-through block's (funnel and curve).
+    charts = UP_FRONT + 1 + len(FOLLOW_THROUGH_CHARTS)
+    before = os.getloadavg()
     times = bench_browser.measure(url, charts=charts, repeats=min(repeats, 3))
+    after = os.getloadavg()
+    print(f"  {charts} charts waited for; load average {before[0]:.2f} before, "
+          f"{after[0]:.2f} after (1 min), on {os.cpu_count()} CPUs")  # fmt: skip
     for name, runs, tiles_target, charts_target in (
         ("cold (first view after the server started)", times.cold, 0.8, 1.5),
         ("warm (a new session)", times.warm, 0.8, 0.8),
@@ -301,30 +325,36 @@ def browser_section(url: str, report: Report, scale: bool, repeats: int) -> None
         report.add(
             f"  {name}",
             f"{tiles:,.2f} s / {drawn:,.2f} s",
-            f"targets <= {tiles_target} s / <= {charts_target} s" if tiles_target else "",
+            f"tiles / charts; targets <= {tiles_target} s / <= {charts_target} s"
+            if tiles_target else "tiles / charts",
             ok=(tiles <= tiles_target and drawn <= (charts_target or 0)) if scale and tiles_target
             else None,
         )  # fmt: skip
 
 
 def scaling(args: argparse.Namespace, sizes: list[int]) -> int:
-    """The page's SQL over every figure (each tab opened once) at each size, and the ratios."""
+    """The page's SQL over every figure (each tab opened once) at each size, and the ratios;
+    then each figure of the default view through the model, at each size, and its ratio."""
     if os.environ.get("DATABASE_URL", "").strip():
-        sys.exit("--sizes builds one SQLite database per size in bench/out/: unset DATABASE_URL")
+        sys.exit("--sizes builds one SQLite database per size in --data-dir: unset DATABASE_URL")
+    args.data_dir.mkdir(parents=True, exist_ok=True)
     print("The page's SQL, every tab opened once, uncached, its statements run bare:")
     medians: dict[int, dict[str, float]] = {}
+    per_figure: dict[int, dict[str, float]] = {}
     for size in sizes:
-        url = f"sqlite:///{OUT / f'bench-{size}.db'}"
+        url = f"sqlite:///{args.data_dir / f'bench-{size}.db'}"  # not DATABASE_URL: set below
         os.environ["DATABASE_URL"] = url
         build(url, argparse.Namespace(**{**vars(args), "attempts": size}))
+        migrate(url)
         describe(url, size)
         page = PageBench(url, repeats=args.repeats)
         today = datetime.now(UTC).date()
+        default = {
+            "from": (today - timedelta(weeks=12, days=-1)).isoformat(),
+            "to": today.isoformat(),
+        }
         views = {
-            "default (12 weeks)": {
-                "from": (today - timedelta(weeks=12, days=-1)).isoformat(),
-                "to": today.isoformat(),
-            },
+            "default (12 weeks)": default,
             "all history": {"from": page.first_day().isoformat(), "to": today.isoformat()},
         }
         medians[size] = {}
@@ -336,6 +366,8 @@ def scaling(args: argparse.Namespace, sizes: list[int]) -> int:
             print(f"  {size:>10,} attempts, {view:<20} best {min(runs) * 1000:7.1f} ms, "
                   f"median {statistics.median(runs) * 1000:7.1f} ms "
                   f"({len(statements)} statements)")  # fmt: skip
+        filters = Filters(date_from=date.fromisoformat(default["from"]), date_to=today)
+        per_figure[size] = page.every_figure_best(filters, datetime.now(UTC))
         page.engine.dispose()
     smallest = sizes[0]
     for size in sizes[1:]:
@@ -343,6 +375,11 @@ def scaling(args: argparse.Namespace, sizes: list[int]) -> int:
             ratio = medians[size][view] / medians[smallest][view]
             print(f"  ratio {size:,} / {smallest:,}, {view:<20} {ratio:5.2f} x of the best runs "
                   "(target <= 1.3 x)")  # fmt: skip
+    print("\nEach figure of the default view through the model, uncached, best of the repeats:")
+    for key in per_figure[smallest]:
+        cells = "  ".join(f"{per_figure[size][key] * 1000:8.1f} ms" for size in sizes)
+        ratio = per_figure[sizes[-1]][key] / max(per_figure[smallest][key], 1e-9)
+        print(f"  {key:<30} {cells}  {ratio:5.2f} x")
     return 0
 
 

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import statistics
 import time
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 from sqlalchemy import Engine, event, func, select
+from sqlalchemy.orm import Session
 from streamlit import logger as st_logger
 from streamlit.testing.v1 import AppTest
 
@@ -22,7 +24,8 @@ from models import accounts
 from models.db import make_engine, session_scope
 from models.demo import DEMO_CAMPAIGN_NAME
 from models.filters import Filters
-from models.insights import FIGURES
+from models.insights import FIGURES, Figure, headline
+from models.insights.registry import FOLLOW_THROUGH as FOLLOW_THROUGH_FIGURES
 from models.tables import Attempt, Campaign
 from models.vocab import Role
 from pages.ui import state
@@ -131,6 +134,25 @@ class PageBench:
                     times[figure.key].append(time.perf_counter() - started)
         return times
 
+    def every_figure_best(self, filters: Filters, now: datetime) -> dict[str, float]:
+        """The best of ``repeats`` seconds of the tiles and of each figure the page can
+        draw (every tab's and the follow-through block's), through the model, uncached."""
+        queries: dict[str, Callable[[Session], object]] = {
+            "headline (tiles)": lambda s: headline(s, filters, now=now)
+        }
+        for figure in (*FIGURES, *FOLLOW_THROUGH_FIGURES):
+            queries[figure.key] = functools.partial(_run, figure, filters, now.date())
+        best: dict[str, float] = {}
+        for key, query in queries.items():
+            runs = []
+            for _ in range(self.repeats):
+                with session_scope(self.engine, write=False) as session:
+                    started = time.perf_counter()
+                    query(session)
+                    runs.append(time.perf_counter() - started)
+            best[key] = min(runs)
+        return best
+
     def measure(self, params: dict[str, str]) -> Timings:
         """Uncached (every st.cache_data cleared) then cached reruns, ``repeats`` times."""
         at, timings = self.open(params), Timings()
@@ -207,3 +229,7 @@ class PageBench:
             raw.close()
         path.write_text("\n".join(lines), encoding="utf-8")
         return f"{scans} full scans of attempts/follow_ups; {path.relative_to(ROOT)}"
+
+
+def _run(figure: Figure, filters: Filters, today: date, session: Session) -> object:
+    return figure.query(session, filters, today)

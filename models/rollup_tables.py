@@ -97,3 +97,17 @@ class FollowUpRollup(Base):
         ),
         {"sqlite_with_rowid": False},
     )
+
+
+class OpenFollowUpTotal(Base):
+    """Follow-ups open now, per campaign and official: the open tile's count, read in as
+    many rows as there are targets, however long the history. Overdue is this less the
+    open follow-ups due today or later (``follow_up_rollup`` from today on)."""
+
+    __tablename__ = "open_follow_up_total"
+
+    campaign_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    official_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    open: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = ({"sqlite_with_rowid": False},)

@@ -46,6 +46,30 @@ def _week_start_pg(element: week_start, compiler: SQLCompiler, **kw: Any) -> str
     return f"CAST(date_trunc('week', {value} AT TIME ZONE 'UTC') AS DATE)"
 
 
+class day_after_start(FunctionElement[Any]):
+    """00:00 UTC of the day after a date: the end of that UTC day, as an instant.
+
+    ``instant < day_after_start(d)`` is ``utc_date(instant) <= d`` in a form an index on
+    the instant can range over. On SQLite it is the text 'YYYY-MM-DD' of the next day,
+    which sorts after every stored instant of ``d`` and before every one of the next day.
+    """
+
+    inherit_cache = True
+    name = "day_after_start"
+
+
+@compiles(day_after_start, "sqlite")
+def _day_after_start_sqlite(element: day_after_start, compiler: SQLCompiler, **kw: Any) -> str:
+    (arg,) = element.clauses
+    return f"date({compiler.process(arg, **kw)}, '+1 day')"
+
+
+@compiles(day_after_start, "postgresql")
+def _day_after_start_pg(element: day_after_start, compiler: SQLCompiler, **kw: Any) -> str:
+    (arg,) = element.clauses
+    return f"(CAST(({compiler.process(arg, **kw)} + 1) AS TIMESTAMP) AT TIME ZONE 'UTC')"
+
+
 class utc_date(FunctionElement[Any]):
     """The UTC calendar day of an instant, as a date."""
 

@@ -292,6 +292,17 @@ class Attempt(Base):
             "coordinator_id",
             **_ANSWERED,
         ),
+        # The latest responses (Insights, Follow-through), walked from the newest.
+        Index(
+            "ix_attempts_by_response",
+            "responded_at",
+            "occurred_at",
+            "campaign_id",
+            "official_id",
+            "channel",
+            "coordinator_id",
+            **_ANSWERED,
+        ),
     )
 
 
@@ -402,7 +413,11 @@ from models.rollup_tables import (  # noqa: E402
     AttemptRollup,
     FollowUpRollup,
     HourRollup,
+    OpenFollowUpTotal,
     ResponseDelayRollup,
 )
 
-__all__ = ["AttemptRollup", "DataVersion", "FollowUpRollup", "HourRollup", "ResponseDelayRollup"]
+__all__ = [
+    "AttemptRollup", "DataVersion", "FollowUpRollup", "HourRollup", "OpenFollowUpTotal",
+    "ResponseDelayRollup",
+]  # fmt: skip

@@ -18,7 +18,7 @@ st.title("Insights")
 filters = current_filters()
 now = datetime.now(UTC)
 
-view.tiles(cache.headline(filters, now=now))
+view.tiles(cache.headline(filters, now=now), filters)
 exporter = user.id if allowed(user.role, Permission.EXPORT) else None
 draw_figures(filters, today=now.date(), exporter=exporter)
 

@@ -196,6 +196,16 @@ def test_choosing_a_coordinator_updates_the_url(ids: dict[str, int]) -> None:
     assert {m.label: m.value for m in at.metric}["Attempts"] == "1"
 
 
+def test_a_coordinator_filter_says_its_counts_come_from_the_raw_attempts(
+    ids: dict[str, int],
+) -> None:
+    """Only a view filtered by coordinator reads the attempts themselves: it says so."""
+    captions = [c.value for c in insights_at(last_week()).caption]
+    assert DEFINITIONS["raw_rows"] not in captions
+    at = insights_at(last_week() | {"coordinator": str(ids["alex"])})
+    assert DEFINITIONS["raw_rows"] in [c.value for c in at.caption]
+
+
 @pytest.mark.usefixtures("ids")
 def test_a_filter_with_no_attempts_says_so_everywhere() -> None:
     """A coordinator with no attempts: the message replaces the tiles and each chart."""

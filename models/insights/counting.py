@@ -44,6 +44,7 @@ from models.tables import (
     FollowUpRollup,
     HourRollup,
     Official,
+    OpenFollowUpTotal,
     Response,
     ResponseDelayRollup,
 )
@@ -66,7 +67,8 @@ _ATTEMPTS: Table = AttemptRollup.__table__  # type: ignore[assignment]
 _DELAYS: Table = ResponseDelayRollup.__table__  # type: ignore[assignment]
 _HOURS: Table = HourRollup.__table__  # type: ignore[assignment]
 _FOLLOW_UPS: Table = FollowUpRollup.__table__  # type: ignore[assignment]
-ROLLUP_TABLES: tuple[Table, ...] = (_ATTEMPTS, _DELAYS, _HOURS, _FOLLOW_UPS)
+_OPEN_TOTALS: Table = OpenFollowUpTotal.__table__  # type: ignore[assignment]
+ROLLUP_TABLES: tuple[Table, ...] = (_ATTEMPTS, _DELAYS, _HOURS, _FOLLOW_UPS, _OPEN_TOTALS)
 
 Bind = Session | Connection
 Counts = Select[*tuple[Any, ...]]  # a grouped SELECT of a rollup's columns, in order
@@ -112,6 +114,7 @@ def rebuild_rollups(bind: Bind) -> None:
         _insert_from(bind, _DELAYS, delay_counts(days).where(live))
         _insert_from(bind, _HOURS, hour_counts(days).where(live))
     _insert_from(bind, _FOLLOW_UPS, follow_up_counts())
+    _insert_from(bind, _OPEN_TOTALS, open_follow_up_totals())
 
 
 # The counting behind each rollup, as a grouped SELECT of its columns in order, with no
@@ -189,6 +192,16 @@ def follow_up_counts() -> Counts:
             func.count(case((and_(done, ~on_time), 1))).label("done_late"),
         )
         .where(FollowUp.status != FollowUpStatus.CANCELLED)
+        .group_by(*keys)
+    )
+
+
+def open_follow_up_totals() -> Counts:
+    """Follow-ups open now, per campaign and official."""
+    keys = (FollowUp.campaign_id, FollowUp.official_id)
+    return (
+        select(*keys, func.count().label("open"))
+        .where(FollowUp.status == FollowUpStatus.OPEN)
         .group_by(*keys)
     )
 

@@ -49,13 +49,17 @@ DEFINITIONS: Final[dict[str, str]] = {
     "by weekday and hour in the official's own time zone, pulled towards the overall rate "
     f"by {PRIOR_STRENGTH} pseudo-calls so that a handful of calls cannot dominate: "
     f"(reached + {PRIOR_STRENGTH} × overall rate) ÷ (calls + {PRIOR_STRENGTH}).",
+    "raw_rows": "Filtered by coordinator: the counts come from the attempts themselves, "
+    "not from the weekly totals (which have no coordinator), so they take longer the longer "
+    "the date range; the median time to response too.",
     # Follow-through (models/insights/follow_through.py, survival.py).
     "responses": "Responses: the latest 500 responses to the filtered attempts, newest "
     "first, each with its commitment's state today: kept, not kept, or pending.",
     "kept": "A commitment is kept when the office answered again on substance (a later "
     "response to any attempt to that official in that campaign) on or before the "
     "commitment date (UTC day); not kept once the date has passed without one; pending "
-    "before. Our own calls do not keep an office's promise.",
+    "before. Our own calls do not keep an office's promise. Kept commitments are counted "
+    "from the responses in the date range, so a longer range takes longer.",
     "coverage": "Coverage: per campaign, its targets (not archived) and how many had an "
     "attempt in that campaign this week (Monday 00:00 UTC to now); the date filter does "
     "not apply.",

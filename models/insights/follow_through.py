@@ -1,8 +1,12 @@
 """Follow-through figures: the responses and whether promises were kept, coverage of each
 campaign's targets, officials gone quiet, and the funnel from attempt to kept promise.
 
-Each counts in SQL over the raw tables (these are small: responses, targets, the attempts
-of one week) and returns a frame with fixed columns, empty when nothing matches. What
+Each counts in SQL and returns a frame with fixed columns, empty when nothing matches;
+none reads more rows as the history grows: coverage reads the attempt rollup's days of
+this week, the funnel its totals, the quiet officials one index step per target, and
+the latest responses and the kept commitments walk the index of response times
+(``ix_attempts_by_response``) from the range's start, each commitment checked over its
+own window only. What
 each means is in ``models/insights/definitions.py`` under the same keys.
 
 **A commitment is kept** when the office answered again on substance by its date: a later
@@ -17,12 +21,14 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, and_, case, distinct, exists, func, select
+from sqlalchemy import BigInteger, ColumnElement, and_, case, exists, func, select
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session, aliased
 
-from models.filters import ATTEMPTS, Filters, start_of_day
-from models.insights.counting import LIVE_OUTCOME_CLASSES
-from models.sqlfuncs import utc_date
+from models.filters import FilterColumns, Filters, start_of_day
+from models.insights import sources
+from models.insights.counting import DAY_PERIOD, LIVE_OUTCOME_CLASSES, ROLLUP_TABLES
+from models.sqlfuncs import day_after_start, unindexed
 from models.tables import Attempt, Campaign, CampaignTarget, Official, Response
 
 RESPONSE_COLUMNS = [
@@ -35,27 +41,62 @@ FUNNEL_COLUMNS = ["stage", "attempts", "share"]
 RESPONSES_LIMIT = 500
 QUIET_DAYS = 14
 KEPT, NOT_KEPT, PENDING = "kept", "not kept", "pending"
+# The latest responses walk ix_attempts_by_response from the newest (``responded_at`` is
+# the response's time, kept on the attempt): on SQLite the time range is unindexed so
+# that it does not pick the occurred_at index and sort the whole range instead.
+_BY_RESPONSE = FilterColumns(
+    deleted_at=Attempt.deleted_at,
+    time=unindexed(Attempt.occurred_at),
+    campaign=unindexed(Attempt.campaign_id),
+    official=unindexed(Attempt.official_id),
+    channel=unindexed(Attempt.channel),
+    coordinator=unindexed(Attempt.coordinator_id),
+)
 
 
 def kept_clause() -> ColumnElement[bool]:
-    """True when ``Response`` (of ``Attempt``) has a commitment a later response kept."""
-    later, later_attempt = aliased(Response), aliased(Attempt)
+    """True when ``Response`` (of ``Attempt``) has a commitment a later response kept.
+
+    A later response is a live attempt of the same official and campaign whose
+    ``responded_at`` (the response's time, kept on the attempt) falls after this response
+    and by the end of the commitment day: a range of ``ix_attempts_official_response``
+    as long as the commitment's window, however long the history.
+    """
+    later = aliased(Attempt)
     return and_(
         Response.commitment_on.is_not(None),
         exists().where(
-            later_attempt.id == later.attempt_id,
-            later_attempt.official_id == Attempt.official_id,
-            later_attempt.campaign_id == Attempt.campaign_id,
-            later_attempt.deleted_at.is_(None),
+            later.official_id == Attempt.official_id,
+            later.deleted_at.is_(None),
+            later.responded_at.is_not(None),
             later.responded_at > Response.responded_at,
-            utc_date(later.responded_at) <= Response.commitment_on,
+            later.responded_at < day_after_start(Response.commitment_on),
+            later.campaign_id == Attempt.campaign_id,
         ),
     )
 
 
 def responses(session: Session, filters: Filters, today: date) -> pd.DataFrame:
     """The latest responses to the filtered attempts, newest first, with each commitment's
-    state as of ``today``: kept, not kept, pending, or empty (no commitment)."""
+    state as of ``today``: kept, not kept, pending, or empty (no commitment).
+
+    The latest :data:`RESPONSES_LIMIT` are picked first; only theirs is the state asked.
+    """
+    latest = filters.narrow(
+        select(Attempt.id)
+        .where(
+            Attempt.responded_at.is_not(None),
+            # A response never comes before its attempt: the walk can stop at the range.
+            *(
+                [Attempt.responded_at >= start_of_day(filters.date_from)]
+                if filters.date_from is not None
+                else []
+            ),
+        )
+        .order_by(Attempt.responded_at.desc(), Attempt.id.desc())
+        .limit(RESPONSES_LIMIT),
+        _BY_RESPONSE,
+    ).subquery("latest")
     state = case(
         (Response.commitment_on.is_(None), ""),
         (kept_clause(), KEPT),
@@ -74,22 +115,25 @@ def responses(session: Session, filters: Filters, today: date) -> pd.DataFrame:
             state.label("commitment"),
             Attempt.id.label("attempt_id"),
         )
-        .join(Attempt, Attempt.id == Response.attempt_id)
+        .select_from(latest)
+        .join(Attempt, Attempt.id == latest.c.id)
+        .join(Response, Response.attempt_id == Attempt.id)
         .join(Official, Official.id == Attempt.official_id)
         .join(Campaign, Campaign.id == Attempt.campaign_id)
         .order_by(Response.responded_at.desc(), Response.id.desc())
-        .limit(RESPONSES_LIMIT)
     )
-    return _frame(session, filters.narrow(stmt, ATTEMPTS), RESPONSE_COLUMNS)
+    return _frame(session, stmt, RESPONSE_COLUMNS)
 
 
 def coverage(session: Session, filters: Filters, today: date) -> pd.DataFrame:
     """Per campaign (the campaign filter applies): targets not archived, and how many of
     them had a live attempt in that campaign this week (Monday 00:00 UTC to ``today``)."""
     monday = today - timedelta(days=today.weekday())
+    # The attempt rollup's daily rows since Monday: days × targets × channels × outcomes.
+    days = ROLLUP_TABLES[0].c
     contacted = (
-        select(Attempt.campaign_id, Attempt.official_id)
-        .where(Attempt.deleted_at.is_(None), Attempt.occurred_at >= start_of_day(monday))
+        select(days.campaign_id, days.official_id)
+        .where(days.period_days == DAY_PERIOD, days.period_start >= monday, days.attempts > 0)
         .distinct()
         .subquery()
     )
@@ -124,43 +168,65 @@ def quiet_officials(session: Session, filters: Filters, today: date) -> pd.DataF
     """Targets (of the filtered campaigns, not archived) with no live attempt in any
     campaign for :data:`QUIET_DAYS` days before ``today``, never-contacted first, then
     the longest quiet; ``last_contact`` is empty for the never contacted."""
-    last = func.max(Attempt.occurred_at)
+    last = (
+        select(Attempt.occurred_at)
+        .where(Attempt.official_id == Official.id, Attempt.deleted_at.is_(None))
+        .order_by(Attempt.occurred_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )  # one step back along ix_attempts_official_time per target, however long the history
     targets = select(CampaignTarget.official_id)
     if filters.campaign_ids:
         targets = targets.where(CampaignTarget.campaign_id.in_(filters.campaign_ids))
-    stmt = (
+    per_target = (
         select(Official.id, Official.full_name, Official.organization, last.label("last"))
-        .outerjoin(Attempt, (Attempt.official_id == Official.id) & Attempt.deleted_at.is_(None))
         .where(Official.archived_at.is_(None), Official.id.in_(targets))
-        .group_by(Official.id, Official.full_name, Official.organization)
-        .having(last.is_(None) | (last < start_of_day(today - timedelta(days=QUIET_DAYS - 1))))
-        .order_by(last.is_not(None), last, Official.full_name)
+        .subquery("per_target")
+    )
+    t = per_target.c
+    stmt = (
+        select(t.id, t.full_name, t.organization, t.last)
+        .where(t.last.is_(None) | (t.last < start_of_day(today - timedelta(days=QUIET_DAYS - 1))))
+        .order_by(t.last.is_not(None), t.last, t.full_name)
     )
     return _frame(session, stmt, QUIET_COLUMNS)
 
 
 def funnel(session: Session, filters: Filters, today: date) -> pd.DataFrame:  # noqa: ARG001
     """Of the filtered attempts: all, those that reached a person, those with a response,
-    those whose response carried a commitment that was kept; each with its share."""
-    reached = Attempt.outcome_class.in_(LIVE_OUTCOME_CLASSES)
-    stmt = (
-        select(
-            func.count(Attempt.id),
-            func.count(case((reached, 1))),
-            func.count(Attempt.responded_at),
-            func.count(distinct(case((kept_clause(), Attempt.id)))),
-        )
+    those whose response carried a commitment that was kept; each with its share.
+
+    The first three come from the attempt rollup. The kept ones are counted from the
+    responses to the filtered attempts (walking ``ix_attempts_by_response`` from the
+    range's start), each checked by :func:`kept_clause`: bounded by the date range.
+    """
+    f = sources.attempt_totals(session, filters)
+    reached = f.c.outcome_class.in_(LIVE_OUTCOME_CLASSES)
+    counts = session.execute(
+        select(_sum(f.c.attempts), _sum(f.c.attempts, reached), _sum(f.c.responded))
+    ).one()
+    kept = (
+        select(func.count())
         .select_from(Attempt)
-        .outerjoin(Response, Response.attempt_id == Attempt.id)
+        .join(Response, Response.attempt_id == Attempt.id)
+        .where(Attempt.responded_at.is_not(None), kept_clause())
     )
-    counts = session.execute(filters.narrow(stmt, ATTEMPTS)).one()
+    if filters.date_from is not None:
+        kept = kept.where(Attempt.responded_at >= start_of_day(filters.date_from))
+    n_kept = session.execute(filters.narrow(kept, _BY_RESPONSE)).scalar_one()
     total = int(counts[0])
     stages = ("attempts", "reached a person", "responded", "commitment kept")
     rows = [
         (s, int(n), (int(n) / total) if total else None)
-        for s, n in zip(stages, counts, strict=False)
+        for s, n in zip(stages, (*counts, n_kept), strict=True)
     ]
     return pd.DataFrame(rows, columns=FUNNEL_COLUMNS)
+
+
+def _sum(column: Any, where: ColumnElement[bool] | None = None) -> Any:
+    """SUM as an integer, 0 over no rows (PostgreSQL would sum bigints as numeric)."""
+    summed = func.sum(column if where is None else case((where, column), else_=0))
+    return sql_cast(func.coalesce(summed, 0), BigInteger)
 
 
 def _frame(session: Session, stmt: Any, columns: list[str]) -> pd.DataFrame:

@@ -1,9 +1,10 @@
 """The open and overdue follow-up tiles: counted from the rollup, not from the follow-ups.
 
-*Now*, the follow-ups still open are the ``open`` counts of ``follow_up_rollup`` (per due
-day, campaign and official), read through its partial index ``ix_follow_up_rollup_open``
-(rows with ``open > 0``): as many rows as there are days, campaigns and officials with a
-follow-up still open, however long the history.
+*Now*, the follow-ups still open are the counts of ``open_follow_up_total`` (one row per
+campaign and official), and the overdue ones those less the open ones due today or later:
+the ``open`` counts of ``follow_up_rollup`` from today on, read through its partial index
+``ix_follow_up_rollup_open`` (rows with ``open > 0``). Neither grows with the history:
+the first with the targets, the second with the follow-ups planned ahead.
 
 *At an earlier instant* t (the end of the previous period, or of a range that ended
 before today), the tile goes back from now: open at t = open now − those created after t
@@ -30,8 +31,9 @@ from models.insights.counting import ROLLUP_TABLES
 from models.sqlfuncs import unindexed
 from models.tables import FollowUp
 
-_ROLLUP = ROLLUP_TABLES[3]
+_ROLLUP, _TOTALS = ROLLUP_TABLES[3], ROLLUP_TABLES[4]
 _BY_ROLLUP = FilterColumns(campaign=_ROLLUP.c.campaign_id, official=_ROLLUP.c.official_id)
+_BY_TOTALS = FilterColumns(campaign=_TOTALS.c.campaign_id, official=_TOTALS.c.official_id)
 # Unindexed campaign and official: the time range (or the assignee) is what narrows.
 _RAW = FilterColumns(
     campaign=unindexed(FollowUp.campaign_id),
@@ -66,10 +68,12 @@ def _open_now(session: Session, filters: Filters, day: date) -> tuple[int, int]:
     """(open, open and due before ``day``) now."""
     if filters.coordinator_ids:
         return _raw(session, filters, day, FollowUp.completed_at.is_(None))
-    r = _ROLLUP.c
-    stmt = select(_sum(r.open), _sum(r.open, r.due_on < day)).where(r.open > 0)
-    row = session.execute(filters.narrow(stmt, _BY_ROLLUP)).one()
-    return int(row[0]), int(row[1])
+    t, r = _TOTALS.c, _ROLLUP.c
+    total = filters.narrow(select(_sum(t.open)), _BY_TOTALS).scalar_subquery()
+    not_due = select(_sum(r.open)).where(r.open > 0, r.due_on >= day)
+    not_due_yet = filters.narrow(not_due, _BY_ROLLUP).scalar_subquery()
+    row = session.execute(select(total, not_due_yet)).one()
+    return int(row[0]), int(row[0]) - int(row[1])
 
 
 def _raw(

@@ -57,7 +57,7 @@ from models.tables import Attempt, FollowUp
 
 ONE_WEEK = timedelta(days=7)
 LONG = timedelta(weeks=26)  # ranges at least this long may read all time less the rest
-_ATTEMPTS, _DELAYS, _HOURS, _FOLLOW_UPS = ROLLUP_TABLES
+_ATTEMPTS, _DELAYS, _HOURS, _FOLLOW_UPS = ROLLUP_TABLES[:4]
 Days = tuple[date, date]  # [first, end): the days of one edge, within one week
 
 # The raw attempts read for a few days (or by coordinator): unindexed by campaign, official

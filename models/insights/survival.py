@@ -4,20 +4,25 @@ within N days, counting those not yet answered for as long as they have been wai
 For each official and channel in the filters, the clock starts at the first live attempt
 on that channel and stops at the first response to an attempt on that channel (an
 *answer*), or is *censored* at the end of ``today`` (UTC) when none came yet. Days are
-whole days elapsed (floor of seconds ÷ 86,400). SQL counts answers and censored officials
-per channel and day (a few rows); the estimate is the running product over those rows,
-S(t) = Π (1 − answered_i ÷ at_risk_i), and ``answered_share`` = 1 − S(t).
+whole days elapsed (floor of seconds ÷ 86,400). The (official, channel) pairs come from
+the attempt rollup, each pair's first attempt and first response from one short index
+walk, so the cost follows the officials and channels, not the history. SQL counts
+answers and censored officials per channel and day (a few rows); the estimate is the
+running product over those rows, S(t) = Π (1 − answered_i ÷ at_risk_i), and
+``answered_share`` = 1 − S(t).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.filters import ATTEMPTS, Filters, start_of_day
+from models.insights import sources
 from models.sqlfuncs import epoch_seconds
 from models.tables import Attempt
 
@@ -28,14 +33,20 @@ DAY_S = 86_400
 def time_to_first_response(session: Session, filters: Filters, today: date) -> pd.DataFrame:
     """One row per channel and day on which an official was answered or censored."""
     end_s = int(start_of_day(today + timedelta(days=1)).timestamp())
-    per_official = filters.narrow(
-        select(
-            Attempt.channel.label("channel"),
-            Attempt.official_id.label("official_id"),
-            func.min(epoch_seconds(Attempt.occurred_at)).label("start_s"),
-            func.min(epoch_seconds(Attempt.responded_at)).label("answer_s"),
-        ).group_by(Attempt.channel, Attempt.official_id),
-        ATTEMPTS,
+    # The (official, channel) pairs with attempts in the filters come from the rollups; each
+    # pair's first attempt and first response are one short index walk each.
+    f = sources.attempt_totals(session, filters)
+    pairs = (
+        select(f.c.official_id, f.c.channel)
+        .group_by(f.c.official_id, f.c.channel)
+        .having(func.sum(f.c.attempts) > 0)
+        .subquery("pairs")
+    )
+    per_official = select(
+        pairs.c.channel.label("channel"),
+        pairs.c.official_id.label("official_id"),
+        epoch_seconds(_first(Attempt.occurred_at, pairs, filters)).label("start_s"),
+        epoch_seconds(_first(Attempt.responded_at, pairs, filters)).label("answer_s"),
     ).subquery()
     stop_s = func.coalesce(per_official.c.answer_s, end_s)
     days = ((stop_s - per_official.c.start_s) / DAY_S).label("days")
@@ -52,6 +63,19 @@ def time_to_first_response(session: Session, filters: Filters, today: date) -> p
     )
     rows = session.execute(stmt).all()
     return _estimate(pd.DataFrame(rows, columns=["channel", "days", "answered", "censored"]))
+
+
+def _first(column: Any, pairs: Any, filters: Filters) -> Any:
+    """The earliest ``column`` among the pair's attempts in the filters: a walk along
+    ``ix_attempts_official_time`` (or ``_official_response``) from the range's start."""
+    stmt = filters.narrow(select(column), ATTEMPTS).where(
+        Attempt.official_id == pairs.c.official_id,
+        Attempt.channel == pairs.c.channel,
+        column.is_not(None),
+    )
+    if column is Attempt.responded_at and filters.date_from is not None:
+        stmt = stmt.where(column >= start_of_day(filters.date_from))  # never before its attempt
+    return stmt.order_by(column).limit(1).scalar_subquery()
 
 
 def _estimate(counts: pd.DataFrame) -> pd.DataFrame:

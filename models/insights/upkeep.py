@@ -14,7 +14,8 @@ tables equal :func:`rebuild`, which recomputes everything from the raw tables in
 
 The tables (``models/tables.py``): ``attempt_rollup`` and ``response_delay_rollup`` per
 UTC week of the attempt; ``hour_rollup`` for phone calls per week and the official's
-local weekday and hour; ``follow_up_rollup`` per due day.
+local weekday and hour; ``follow_up_rollup`` per due day; ``open_follow_up_total`` the
+follow-ups open now per campaign and official.
 
 Two columns of ``attempts`` are derived here too: ``responded_at`` (the response's
 time, so the metrics need no join) and ``local_weekday``/``local_hour`` (computed in
@@ -38,6 +39,7 @@ from models.insights.counting import (
     _DELAYS,
     _FOLLOW_UPS,
     _HOURS,
+    _OPEN_TOTALS,
     ALL_TIME,
     ALL_TIME_START,
     CALL_CHANNEL,
@@ -170,7 +172,13 @@ def response_removed(session: Session, attempt: Attempt, *, responded_at: dateti
 def follow_up_created(
     session: Session, *, campaign_id: int, official_id: int, due_on: date
 ) -> None:
-    _apply(session, {_FOLLOW_UPS: {(due_on, campaign_id, official_id): {"open": 1}}})
+    _apply(
+        session,
+        {
+            _FOLLOW_UPS: {(due_on, campaign_id, official_id): {"open": 1}},
+            _OPEN_TOTALS: {(campaign_id, official_id): {"open": 1}},
+        },
+    )
 
 
 def follow_up_completed(
@@ -195,7 +203,13 @@ def follow_up_reopened(
 def follow_up_cancelled(
     session: Session, *, campaign_id: int, official_id: int, due_on: date
 ) -> None:
-    _apply(session, {_FOLLOW_UPS: {(due_on, campaign_id, official_id): {"open": -1}}})
+    _apply(
+        session,
+        {
+            _FOLLOW_UPS: {(due_on, campaign_id, official_id): {"open": -1}},
+            _OPEN_TOTALS: {(campaign_id, official_id): {"open": -1}},
+        },
+    )
 
 
 def official_zone_changed(session: Session, official_id: int) -> None:
@@ -222,11 +236,12 @@ def _completion_deltas(
     campaign_id: int, official_id: int, due_days: Iterable[date], completed_at: datetime, sign: int
 ) -> _Deltas:
     done_on = completed_at.astimezone(UTC).date()
-    deltas: _Deltas = {_FOLLOW_UPS: {}}
+    deltas: _Deltas = {_FOLLOW_UPS: {}, _OPEN_TOTALS: {}}
     for due_on in due_days:
         timing = "done_on_time" if done_on <= due_on else "done_late"
         key = (due_on, campaign_id, official_id)
         _add(deltas[_FOLLOW_UPS], key, {"open": -sign, timing: sign})
+        _add(deltas[_OPEN_TOTALS], (campaign_id, official_id), {"open": -sign})
     return deltas
 
 

@@ -27,6 +27,7 @@ import streamlit as st
 from models.filters import Filters
 from models.vocab import Channel
 from pages.ui import cache, render, state
+from pages.ui.date_enter import enter_applies_dates
 
 _T = TypeVar("_T")
 
@@ -220,6 +221,7 @@ def draw_sidebar_filters() -> Filters:
         picked = st.date_input(
             "Date range", key=state.FILTER_DATES, format="YYYY-MM-DD", persist_state="session"
         )
+        enter_applies_dates()  # a typed date applies on Enter, not only on a click elsewhere
         campaign_ids = _pick_ids("Campaigns", options.campaigns, state.FILTER_CAMPAIGNS)
         official_ids = _pick_ids("Officials", options.officials, state.FILTER_OFFICIALS)
         channels = st.multiselect(

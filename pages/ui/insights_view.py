@@ -29,7 +29,7 @@ def period_text(period: Period) -> str:
     return f"{start} – {period.end:%Y-%m-%d}"
 
 
-def tiles(headline: Headline) -> None:
+def tiles(headline: Headline, filters: Filters | None = None) -> None:
     """Attempt tiles (or the empty message), then follow-up tiles, each with its change."""
     now, before = headline.current, headline.previous
     if now.attempts == 0:
@@ -44,6 +44,8 @@ def tiles(headline: Headline) -> None:
     if before is not None:
         compared = f"the previous period, {period_text(before)}"
     st.caption(f"This period: {period_text(now)}; changes are against {compared}.")
+    if filters is not None and filters.coordinator_ids:
+        st.caption(DEFINITIONS["raw_rows"])
     with st.expander("How these are counted", expanded=False):
         for key in (
             "attempts", "contact_rate", "response_rate", "median_time_to_response",

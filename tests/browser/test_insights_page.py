@@ -11,8 +11,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
 from tests.browser import (
     COORDINATOR,
     PASSWORD,
@@ -77,11 +75,6 @@ def test_insights_draws_its_charts_through_a_tab_and_a_filter(
     page.screenshot(path=str(artifacts / "insights-outcome-mix-phone.png"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Streamlit 1.67's segmented date field commits a typed date on blur only, not on "
-    "Enter (seen here: Enter and Tab leave the URL as it was; a click elsewhere applies it)",
-)
 def test_a_typed_date_range_applies_on_enter(open_demo_page: OpenPage) -> None:
     """Typing a range into "Date range" and pressing Enter moves the URL and the figures."""
     page = open_insights(open_demo_page)
