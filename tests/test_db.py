@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -198,3 +200,25 @@ def test_two_processes_starting_together_migrate_once(empty_db_url: str) -> None
         engine.dispose()
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert (errors, [v[0] for v in versions]) == ([], [head])
+
+
+def test_a_new_database_goes_to_wal_when_another_connection_lets_go(tmp_path: Path) -> None:
+    """Another connection is writing to a new (rollback-journal) file, so SQLite refuses
+    the switch to WAL at once, without its busy handler; the engine's connection waits
+    until the writer commits and gets WAL."""
+    path = tmp_path / "new.db"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE t (x)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO t VALUES (1)")  # a write in progress: a reserved lock, held
+    releaser = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    releaser.start()
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+    finally:
+        releaser.join()
+        other.close()
+        engine.dispose()
+    assert mode == "wal"
