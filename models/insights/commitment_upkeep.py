@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import Integer, cast, exists, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from models.insights.counting import _COMMITMENTS
@@ -19,6 +19,19 @@ from models.vocab import Channel
 
 if TYPE_CHECKING:
     from models.insights.upkeep import AttemptFacts
+
+
+def _lock_office(session: Session, facts: AttemptFacts) -> None:
+    """What is kept depends on the office's other responses, read here, not only added to:
+    on PostgreSQL two writers of one office's responses take turns (the lock of
+    ``models/guard.py``, which logging already holds), so the second reads the first's
+    response once it is committed and neither counts a flip twice. SQLite has one writer
+    at a time anyway."""
+    if session.get_bind().dialect.name == "postgresql":
+        lock = func.pg_advisory_xact_lock(
+            cast(literal(facts.campaign_id), Integer), cast(literal(facts.official_id), Integer)
+        )
+        session.execute(select(lock))
 
 
 def _utc_day(instant: datetime) -> date:
@@ -50,7 +63,10 @@ def own_commitment(
 ) -> Deltas:
     """The response's own row: a commitment, kept or not as the other responses stand."""
     deltas: Deltas = {_COMMITMENTS: {}}
-    if not facts.live or facts.responded_at is None or commitment_on is None:
+    if not facts.live or facts.responded_at is None:
+        return deltas
+    _lock_office(session, facts)
+    if commitment_on is None:
         return deltas
     kept_by = _later_exists(facts, attempt_id, facts.responded_at, commitment_on)
     kept = int(bool(session.execute(select(kept_by)).scalar()))
