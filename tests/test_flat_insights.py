@@ -7,14 +7,17 @@ follow-ups opened and closed."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select, update
+import pytest
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from models.campaigns import add_target
 from models.commands import ResponseInput, create_follow_up, record_response
 from models.corrections import delete_attempt, remove_response, restore_attempt
+from models.db import session_scope
 from models.filters import Filters
 from models.insights.follow_through import coverage, funnel, quiet_officials, responses
 from models.insights.follow_up_tiles import open_follow_ups
@@ -234,3 +237,57 @@ def test_the_tiles_of_an_earlier_day_count_from_the_flow_as_from_the_raw_rows(
     # The start of the 7th: F (cancelled at 08:00), G and H open; only F (due 3rd) overdue.
     assert open_follow_ups(session, anyone, at(7, 0), now=now) == (3, 1)
     assert open_follow_ups(session, alex, at(7, 0), now=now) == (3, 1)
+
+
+@pytest.mark.postgres
+def test_two_replies_at_once_keep_a_promise_once(engine: Engine) -> None:
+    """Petrov promised on 2 March an answer by the 10th; letters #2 and #3 are answered
+    (4 and 5 March) by two writers at the same time. Either keeps the promise: the
+    rollup counts it kept once, as a rebuild does, however their transactions interleave.
+    The second writer waits for the first's commit before it reads what is kept."""
+    with session_scope(engine) as session:
+        a = make_campaign(session, "A")
+        p = make_official(session, "Petrov", campaign_id=a)
+        user = make_user(session)
+        promise = ResponseInput(Stance.WILL_FORWARD, "by the 10th", commitment_on=date(2026, 3, 10))
+        make_attempt(
+            session, campaign_id=a, official_id=p, actor_id=user, occurred_at=at(2, 9),
+            outcome=Outcome.SPOKE_TO_STAFF, response=promise,
+        )  # fmt: skip
+        letters = [
+            make_attempt(
+                session, campaign_id=a, official_id=p, actor_id=user, occurred_at=at(3, hour),
+                channel=Channel.LETTER, outcome=Outcome.SENT,
+            ).attempt_id
+            for hour in (10, 11)
+        ]  # fmt: skip
+    first_recorded, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def reply(attempt: int, when: datetime, *, hold: bool) -> None:
+        try:
+            with session_scope(engine) as session:
+                answer = ResponseInput(Stance.NONCOMMITTAL, responded_at=when)
+                record_response(session, attempt_id=attempt, response=answer, actor_id=user)
+                if hold:
+                    first_recorded.set()
+                    release.wait(10)
+        except BaseException as error:
+            errors.append(error)
+
+    one = threading.Thread(target=reply, args=(letters[0], at(4, 12)), kwargs={"hold": True})
+    two = threading.Thread(target=reply, args=(letters[1], at(5, 12)), kwargs={"hold": False})
+    one.start()
+    assert first_recorded.wait(10)
+    two.start()
+    two.join(0.5)  # the second writer waits for the first to commit (PostgreSQL: the lock)
+    release.set()
+    one.join(10)
+    two.join(10)
+    assert errors == []
+    with Session(engine) as session:
+        incremental = rollup_rows(session)
+        rebuild_rollups(session)
+        assert rollup_rows(session) == incremental
+        assert int(funnel(session, Filters(), TODAY).attempts.iloc[3]) == 1
+        session.rollback()
