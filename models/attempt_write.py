@@ -217,7 +217,7 @@ def complete_follow_ups(
         session,
         campaign_id=facts.campaign_id,
         official_id=facts.official_id,
-        due_days=[row.due_on for row in closed],
+        follow_ups=[(row.due_on, row.created_at) for row in closed],
         completed_at=facts.occurred_at,
     )
     ids = sorted(int(row.id) for row in closed)
@@ -239,7 +239,7 @@ def _complete_statement() -> Any:
             completed_at=bindparam("b_completed_at", type_=FOLLOW_UPS.c.completed_at.type),
             completed_by_attempt_id=bindparam("b_attempt"),
         )
-        .returning(FOLLOW_UPS.c.id, FOLLOW_UPS.c.due_on)
+        .returning(FOLLOW_UPS.c.id, FOLLOW_UPS.c.due_on, FOLLOW_UPS.c.created_at)
     )
 
 
@@ -254,7 +254,7 @@ def insert_follow_up(
     due_at: datetime | None = None,
 ) -> int:
     """A new open follow-up that the attempt asked for; its id."""
-    stmt = FOLLOW_UPS.insert().returning(FOLLOW_UPS.c.id)
+    stmt = FOLLOW_UPS.insert().returning(FOLLOW_UPS.c.id, FOLLOW_UPS.c.created_at)
     values = {
         "campaign_id": facts.campaign_id,
         "official_id": facts.official_id,
@@ -266,11 +266,12 @@ def insert_follow_up(
         "source_attempt_id": attempt_id,
         "created_by_id": actor_id,
     }
-    follow_up_id = int(session.execute(stmt, values).scalar_one())
+    follow_up_id, created_at = session.execute(stmt, values).one()
     rollups.follow_up_created(
-        session, campaign_id=facts.campaign_id, official_id=facts.official_id, due_on=due_on
-    )
-    return follow_up_id
+        session, campaign_id=facts.campaign_id, official_id=facts.official_id, due_on=due_on,
+        created_at=created_at,
+    )  # fmt: skip
+    return int(follow_up_id)
 
 
 @dataclass(frozen=True)
@@ -312,7 +313,7 @@ def insert_response(
     )
     _expire(session, Attempt, [attempt_id])
     answered = replace(facts, responded_at=response.responded_at)
-    rollups.response_recorded(session, answered)
+    rollups.response_recorded(session, answered, attempt_id=attempt_id)
     commitment_id = None
     if response.commitment_on is not None:
         commitment_id = insert_follow_up(

@@ -230,12 +230,13 @@ def _cancel_open_follow_ups(
             FollowUp.status == FollowUpStatus.OPEN,
         )
         .values(status=FollowUpStatus.CANCELLED, completed_at=utcnow())
-        .returning(FollowUp.id, FollowUp.due_on)
+        .returning(FollowUp.id, FollowUp.due_on, FollowUp.created_at, FollowUp.completed_at)
     ).all()
     for row in sorted(rows):
         rollups.follow_up_cancelled(
-            session, campaign_id=campaign_id, official_id=official_id, due_on=row.due_on
-        )
+            session, campaign_id=campaign_id, official_id=official_id, due_on=row.due_on,
+            created_at=row.created_at, cancelled_at=row.completed_at,
+        )  # fmt: skip
         record_event(
             session,
             actor_id=actor_id,

@@ -282,8 +282,9 @@ def create_follow_up(
     session.add(follow_up)
     session.flush()
     rollups.follow_up_created(
-        session, campaign_id=campaign_id, official_id=official_id, due_on=due_on
-    )
+        session, campaign_id=campaign_id, official_id=official_id, due_on=due_on,
+        created_at=follow_up.created_at,
+    )  # fmt: skip
     record_event(
         session,
         actor_id=actor_id,

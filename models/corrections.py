@@ -156,7 +156,7 @@ def _reopen_completed_by(session: Session, attempt_id: int) -> list[int]:
     done = session.execute(
         select(
             FollowUp.id, FollowUp.campaign_id, FollowUp.official_id, FollowUp.due_on,
-            FollowUp.completed_at,
+            FollowUp.completed_at, FollowUp.created_at,
         )
         .where(
             FollowUp.completed_by_attempt_id == attempt_id,
@@ -180,6 +180,7 @@ def _reopen_completed_by(session: Session, attempt_id: int) -> list[int]:
             campaign_id=row.campaign_id,
             official_id=row.official_id,
             due_on=row.due_on,
+            created_at=row.created_at,
             completed_at=row.completed_at,
         )
     return ids
@@ -194,7 +195,7 @@ def _complete_again(session: Session, attempt: Attempt) -> list[int]:
             FollowUp.status == FollowUpStatus.OPEN,
         )
         .values(status=FollowUpStatus.DONE, completed_at=attempt.occurred_at)
-        .returning(FollowUp.id, FollowUp.due_on)
+        .returning(FollowUp.id, FollowUp.due_on, FollowUp.created_at)
         .execution_options(synchronize_session="fetch")
     ).all()
     if rows:
@@ -202,7 +203,7 @@ def _complete_again(session: Session, attempt: Attempt) -> list[int]:
             session,
             campaign_id=attempt.campaign_id,
             official_id=attempt.official_id,
-            due_days=[row.due_on for row in rows],
+            follow_ups=[(row.due_on, row.created_at) for row in rows],
             completed_at=attempt.occurred_at,
         )
     return sorted(int(row.id) for row in rows)
@@ -224,10 +225,13 @@ def remove_response(session: Session, attempt_id: int, *, actor_id: int) -> int:
 def _drop(session: Session, attempt: Attempt, response: Response, actor_id: int) -> int:
     """Delete the attempt's response, uncount it, audit it; the response's id."""
     response_id, stance, responded_at = response.id, response.stance, response.responded_at
+    commitment_on = response.commitment_on
     session.delete(response)
     attempt.responded_at = None
     session.flush()
-    rollups.response_removed(session, attempt, responded_at=responded_at)
+    rollups.response_removed(
+        session, attempt, responded_at=responded_at, commitment_on=commitment_on
+    )
     record_event(
         session,
         actor_id=actor_id,
@@ -259,7 +263,7 @@ def reopen_follow_up(session: Session, *, follow_up_id: int, actor_id: int) -> N
             FollowUp.completed_at == done.completed_at,
         )
         .values(status=FollowUpStatus.OPEN, completed_at=None, completed_by_attempt_id=None)
-        .returning(FollowUp.campaign_id, FollowUp.official_id, FollowUp.due_on)
+        .returning(FollowUp.campaign_id, FollowUp.official_id, FollowUp.due_on, FollowUp.created_at)
     ).one_or_none()
     if reopened is None:
         raise InvalidInput("That follow-up is not done.")
@@ -268,6 +272,7 @@ def reopen_follow_up(session: Session, *, follow_up_id: int, actor_id: int) -> N
         campaign_id=reopened.campaign_id,
         official_id=reopened.official_id,
         due_on=reopened.due_on,
+        created_at=reopened.created_at,
         completed_at=done.completed_at,
     )
     record_event(

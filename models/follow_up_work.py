@@ -73,6 +73,8 @@ def cancel_follow_up(
         campaign_id=follow_up.campaign_id,
         official_id=follow_up.official_id,
         due_on=follow_up.due_on,
+        created_at=follow_up.created_at,
+        cancelled_at=follow_up.completed_at,
     )
     changes: dict[str, Any] = {
         "status": [FollowUpStatus.OPEN.value, FollowUpStatus.CANCELLED.value]
@@ -88,15 +90,19 @@ def uncancel_follow_up(session: Session, *, follow_up_id: int, actor_id: int) ->
     follow_up = session.get(FollowUp, follow_up_id, with_for_update=True)
     if follow_up is None or follow_up.status != FollowUpStatus.CANCELLED:
         raise InvalidInput("That follow-up is not cancelled.")
+    cancelled_at = follow_up.completed_at
+    assert cancelled_at is not None  # cancelling sets it
     follow_up.status = FollowUpStatus.OPEN
     follow_up.completed_at = None
     follow_up.cancel_reason = ""
     session.flush()
-    rollups.follow_up_created(
+    rollups.follow_up_uncancelled(
         session,
         campaign_id=follow_up.campaign_id,
         official_id=follow_up.official_id,
         due_on=follow_up.due_on,
+        created_at=follow_up.created_at,
+        cancelled_at=cancelled_at,
     )
     status = [FollowUpStatus.CANCELLED.value, FollowUpStatus.OPEN.value]
     _audit(session, actor_id, "reopen", follow_up_id, status=status)

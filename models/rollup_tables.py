@@ -111,3 +111,46 @@ class OpenFollowUpTotal(Base):
     open: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class CommitmentRollup(Base):
+    """Responses carrying a commitment, and those kept, per period of the attempt (like
+    ``attempt_rollup``: week, UTC day, all time), campaign, official and channel.
+
+    Kept is ``models.insights.follow_through.kept_clause``: a later live response of the
+    same official in the same campaign by the end of the commitment day. A response can
+    keep earlier promises, so ``models/insights/upkeep.py`` moves those too."""
+
+    __tablename__ = "commitment_rollup"
+
+    period_days: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    period_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    official_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel), primary_key=True)
+    commitments: Mapped[int] = mapped_column(Integer)
+    kept: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class FollowUpFlow(Base):
+    """Follow-ups opened and closed per UTC day, due day, campaign and official.
+
+    ``opened`` counts follow-ups by the day of ``created_at`` (whatever became of them);
+    ``closed`` those with a ``completed_at`` (done or cancelled) by the day of the later of
+    ``created_at`` and ``completed_at`` (a back-dated attempt can complete a follow-up
+    before it was made: it was never open). So the follow-ups open at the start of day D
+    are those open now, less those opened on D or later, plus those closed on D or later:
+    a sum over the days since D, however long the history."""
+
+    __tablename__ = "follow_up_flow"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    due_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    official_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    opened: Mapped[int] = mapped_column(Integer)
+    closed: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = ({"sqlite_with_rowid": False},)

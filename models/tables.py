@@ -322,6 +322,18 @@ class Response(Base):
 
     attempt: Mapped[Attempt] = relationship(back_populates="response")
 
+    __table_args__ = (
+        # The commitments due on or after a day: those a new or removed response may keep.
+        Index(
+            "ix_responses_commitment",
+            "commitment_on",
+            "responded_at",
+            "attempt_id",
+            sqlite_where=text("commitment_on IS NOT NULL"),
+            postgresql_where=text("commitment_on IS NOT NULL"),
+        ),
+    )
+
 
 class CampaignCadence(Base):
     """A campaign's own cadence: business days until the next follow-up, per outcome class.
@@ -411,6 +423,8 @@ class AuditEvent(Base):
 from models.data_version import DataVersion  # noqa: E402
 from models.rollup_tables import (  # noqa: E402
     AttemptRollup,
+    CommitmentRollup,
+    FollowUpFlow,
     FollowUpRollup,
     HourRollup,
     OpenFollowUpTotal,
@@ -418,6 +432,6 @@ from models.rollup_tables import (  # noqa: E402
 )
 
 __all__ = [
-    "AttemptRollup", "DataVersion", "FollowUpRollup", "HourRollup", "OpenFollowUpTotal",
-    "ResponseDelayRollup",
+    "AttemptRollup", "CommitmentRollup", "DataVersion", "FollowUpFlow", "FollowUpRollup",
+    "HourRollup", "OpenFollowUpTotal", "ResponseDelayRollup",
 ]  # fmt: skip

@@ -67,6 +67,7 @@ def test_a_restore_into_an_empty_database_brings_back_every_row(
     finally:
         target.dispose()
     assert [name for name, rows in expected.items() if not rows] == []
+    assert {"commitment_rollup", "follow_up_flow", "open_follow_up_total"} <= set(expected)
     assert restored == expected
     assert (report.sessions_ended, reasons) == (1, ["restored"])
     assert report.migrated_to is None

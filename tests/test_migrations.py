@@ -91,9 +91,12 @@ def _old_rows() -> list[tuple[str, dict[str, Any]]]:
                      "deleted_at": deleted}))  # fmt: skip
         if n % 3 != 1:
             delay = timedelta(seconds=(59, 60, 3_599, 90_000, 10**6)[n % 5], microseconds=400_000)
+            # every other response commits, up to 9 days on: the same target's next
+            # response (6 attempts later, about 7 days) keeps some of them (0011)
+            promise = (occurred + delay).date() + timedelta(days=n % 10) if n % 2 == 0 else None
             rows.append(("responses", {"id": n + 1, "attempt_id": n + 1, "stance": "supportive",
                          "summary": "", "responded_at": occurred + delay, "recorded_by_id": 1,
-                         "created_at": occurred + delay}))  # fmt: skip
+                         "created_at": occurred + delay, "commitment_on": promise}))  # fmt: skip
     for n in range(12):
         due = (BASE + timedelta(days=3 * n)).date()
         status = ("open", "done", "done", "cancelled")[n % 4]

@@ -114,7 +114,10 @@ def log(w: World) -> None:
         occurred_at=when,
         follow_up_on=when.date() + timedelta(days=w.rng.randrange(10))
         if w.rng.random() < 0.4 else None,
-        response=ResponseInput(Stance.NONCOMMITTAL, commitment_on=when.date())
+        # commitments over windows of 0-14 days, so later responses keep (or un-keep) them
+        response=ResponseInput(
+            Stance.NONCOMMITTAL, commitment_on=when.date() + timedelta(days=w.rng.randrange(15))
+        )
         if live else None,
     )  # fmt: skip
 
@@ -133,7 +136,9 @@ def reply(w: World) -> None:
         later = row.occurred_at + timedelta(seconds=w.rng.choice((0, 59, 3600, 90_000, 10**6)))
         if not is_answerable(row.outcome, row.occurred_at, later):
             return  # nothing got through to answer (models.response_rules)
-        response = ResponseInput(Stance.SUPPORTIVE, responded_at=later)
+        promise = later.date() + timedelta(days=w.rng.randrange(8))
+        commitment = promise if w.rng.random() < 0.5 else None
+        response = ResponseInput(Stance.SUPPORTIVE, responded_at=later, commitment_on=commitment)
         record_response(w.session, attempt_id=row.id, response=response, actor_id=w.admin)
 
 
@@ -276,7 +281,7 @@ STEPS: dict[Step, tuple[Any, tuple[str, ...]]] = {
     follow_up: (create_follow_up, ("follow_up_created",)),
     cancel: (cancel_follow_up, ("follow_up_cancelled",)),
     reopen: (reopen_follow_up, ("follow_up_reopened",)),
-    uncancel: (uncancel_follow_up, ("follow_up_created",)),
+    uncancel: (uncancel_follow_up, ("follow_up_uncancelled",)),
     snooze: (snooze_follow_up, ()),
     reassign: (reassign_follow_up, ()),
     untarget: (remove_target, ("follow_up_cancelled",)),

@@ -92,7 +92,10 @@ class Scenario:
             actor_id=self.admin, idempotency_key=f"rollup-test-{self.keys}", occurred_at=when,
             follow_up_on=when.date() + timedelta(days=self.rng.randrange(0, 10))
             if self.rng.random() < 0.3 else None,
-            response=ResponseInput(Stance.NONCOMMITTAL) if live else None,
+            response=ResponseInput(
+                Stance.NONCOMMITTAL,
+                commitment_on=when.date() + timedelta(days=self.rng.randrange(12)),
+            ) if live else None,
         )  # fmt: skip
 
     def reply(self) -> None:
@@ -105,7 +108,8 @@ class Scenario:
         if rows:
             attempt_id, occurred_at = self.rng.choice(rows)
             later = occurred_at + timedelta(seconds=self.rng.choice((30, 3600, 90_000, 10**6)))
-            response = ResponseInput(Stance.SUPPORTIVE, responded_at=later)
+            promise = later.date() + timedelta(days=self.rng.randrange(6))
+            response = ResponseInput(Stance.SUPPORTIVE, responded_at=later, commitment_on=promise)
             record_response(
                 self.session, attempt_id=attempt_id, response=response, actor_id=self.admin
             )

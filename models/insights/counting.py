@@ -31,16 +31,19 @@ from sqlalchemy import (
     literal,
     literal_column,
     select,
+    union_all,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from models.localtime import zone
-from models.sqlfuncs import epoch_seconds, utc_date, week_start
+from models.sqlfuncs import day_after_start, epoch_seconds, utc_date, week_start
 from models.tables import (
     Attempt,
     AttemptRollup,
+    CommitmentRollup,
     FollowUp,
+    FollowUpFlow,
     FollowUpRollup,
     HourRollup,
     Official,
@@ -68,7 +71,11 @@ _DELAYS: Table = ResponseDelayRollup.__table__  # type: ignore[assignment]
 _HOURS: Table = HourRollup.__table__  # type: ignore[assignment]
 _FOLLOW_UPS: Table = FollowUpRollup.__table__  # type: ignore[assignment]
 _OPEN_TOTALS: Table = OpenFollowUpTotal.__table__  # type: ignore[assignment]
-ROLLUP_TABLES: tuple[Table, ...] = (_ATTEMPTS, _DELAYS, _HOURS, _FOLLOW_UPS, _OPEN_TOTALS)
+_COMMITMENTS: Table = CommitmentRollup.__table__  # type: ignore[assignment]
+_FLOW: Table = FollowUpFlow.__table__  # type: ignore[assignment]
+ROLLUP_TABLES: tuple[Table, ...] = (
+    _ATTEMPTS, _DELAYS, _HOURS, _FOLLOW_UPS, _OPEN_TOTALS, _COMMITMENTS, _FLOW,
+)  # fmt: skip
 
 Bind = Session | Connection
 Counts = Select[*tuple[Any, ...]]  # a grouped SELECT of a rollup's columns, in order
@@ -113,8 +120,10 @@ def rebuild_rollups(bind: Bind) -> None:
         _insert_from(bind, _ATTEMPTS, attempt_counts(days).where(live))
         _insert_from(bind, _DELAYS, delay_counts(days).where(live))
         _insert_from(bind, _HOURS, hour_counts(days).where(live))
+        _insert_from(bind, _COMMITMENTS, commitment_counts(days).where(live))
     _insert_from(bind, _FOLLOW_UPS, follow_up_counts())
     _insert_from(bind, _OPEN_TOTALS, open_follow_up_totals())
+    _insert_from(bind, _FLOW, follow_up_flow_counts())
 
 
 # The counting behind each rollup, as a grouped SELECT of its columns in order, with no
@@ -204,6 +213,72 @@ def open_follow_up_totals() -> Counts:
         .where(FollowUp.status == FollowUpStatus.OPEN)
         .group_by(*keys)
     )
+
+
+def kept_clause() -> ColumnElement[bool]:
+    """True when ``Response`` (of ``Attempt``) has a commitment a later response kept.
+
+    A later response is a live attempt of the same official and campaign whose
+    ``responded_at`` (the response's time, kept on the attempt) falls after this response
+    and by the end of the commitment day: a range of ``ix_attempts_official_response``
+    as long as the commitment's window, however long the history.
+    """
+    later = aliased(Attempt)
+    return and_(
+        Response.commitment_on.is_not(None),
+        exists().where(
+            later.official_id == Attempt.official_id,
+            later.deleted_at.is_(None),
+            later.responded_at.is_not(None),
+            later.responded_at > Response.responded_at,
+            later.responded_at < day_after_start(Response.commitment_on),
+            later.campaign_id == Attempt.campaign_id,
+        ),
+    )
+
+
+def commitment_counts(days: int = WEEK) -> Counts:
+    """Responses with a commitment, and those kept, per period of the attempt."""
+    start = _period_start(days)
+    keys = (Attempt.campaign_id, Attempt.official_id, Attempt.channel)
+    return (
+        select(
+            _days(days),
+            start,
+            *keys,
+            func.count().label("commitments"),
+            func.count(case((kept_clause(), 1))).label("kept"),
+        )
+        .select_from(Attempt)
+        .join(Response, Response.attempt_id == Attempt.id)
+        .where(Response.commitment_on.is_not(None))
+        .group_by(*_grouping(days, start), *keys)
+    )
+
+
+def closed_instant(created_at: Any, completed_at: Any) -> Any:
+    """When a follow-up stopped being open, in SQL: the later of its making and closing."""
+    return case((completed_at > created_at, completed_at), else_=created_at)
+
+
+def follow_up_flow_counts() -> Counts:
+    """Follow-ups opened per day of ``created_at``, closed per day of :func:`closed_instant`."""
+    keys = (FollowUp.due_on, FollowUp.campaign_id, FollowUp.official_id)
+    one, zero = literal(1, Integer), literal(0, Integer)
+    opened = select(
+        utc_date(FollowUp.created_at).label("day"), *keys,
+        one.label("opened"), zero.label("closed"),
+    )  # fmt: skip
+    closed = select(
+        utc_date(closed_instant(FollowUp.created_at, FollowUp.completed_at)).label("day"), *keys,
+        zero.label("opened"), one.label("closed"),
+    ).where(FollowUp.completed_at.is_not(None))  # fmt: skip
+    flows = union_all(opened, closed).subquery("flows")
+    f = flows.c
+    group = (f.day, f.due_on, f.campaign_id, f.official_id)
+    return select(
+        *group, func.sum(f.opened).label("opened"), func.sum(f.closed).label("closed")
+    ).group_by(*group)
 
 
 def delay_band_sql(start: Any, end: Any) -> ColumnElement[int]:

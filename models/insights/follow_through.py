@@ -4,9 +4,9 @@ campaign's targets, officials gone quiet, and the funnel from attempt to kept pr
 Each counts in SQL and returns a frame with fixed columns, empty when nothing matches;
 none reads more rows as the history grows: coverage reads the attempt rollup's days of
 this week, the funnel its totals, the quiet officials one index step per target, and
-the latest responses and the kept commitments walk the index of response times
-(``ix_attempts_by_response``) from the range's start, each commitment checked over its
-own window only. What
+the latest responses walk the index of response times (``ix_attempts_by_response``)
+from the range's start, each commitment checked over its own window only, and the kept
+commitments come from ``commitment_rollup``. What
 each means is in ``models/insights/definitions.py`` under the same keys.
 
 **A commitment is kept** when the office answered again on substance by its date: a later
@@ -21,14 +21,14 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import BigInteger, ColumnElement, and_, case, exists, func, select
+from sqlalchemy import BigInteger, ColumnElement, case, func, select
 from sqlalchemy import cast as sql_cast
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from models.filters import FilterColumns, Filters, start_of_day
 from models.insights import sources
-from models.insights.counting import DAY_PERIOD, LIVE_OUTCOME_CLASSES, ROLLUP_TABLES
-from models.sqlfuncs import day_after_start, unindexed
+from models.insights.counting import DAY_PERIOD, LIVE_OUTCOME_CLASSES, ROLLUP_TABLES, kept_clause
+from models.sqlfuncs import unindexed
 from models.tables import Attempt, Campaign, CampaignTarget, Official, Response
 
 RESPONSE_COLUMNS = [
@@ -52,28 +52,6 @@ _BY_RESPONSE = FilterColumns(
     channel=unindexed(Attempt.channel),
     coordinator=unindexed(Attempt.coordinator_id),
 )
-
-
-def kept_clause() -> ColumnElement[bool]:
-    """True when ``Response`` (of ``Attempt``) has a commitment a later response kept.
-
-    A later response is a live attempt of the same official and campaign whose
-    ``responded_at`` (the response's time, kept on the attempt) falls after this response
-    and by the end of the commitment day: a range of ``ix_attempts_official_response``
-    as long as the commitment's window, however long the history.
-    """
-    later = aliased(Attempt)
-    return and_(
-        Response.commitment_on.is_not(None),
-        exists().where(
-            later.official_id == Attempt.official_id,
-            later.deleted_at.is_(None),
-            later.responded_at.is_not(None),
-            later.responded_at > Response.responded_at,
-            later.responded_at < day_after_start(Response.commitment_on),
-            later.campaign_id == Attempt.campaign_id,
-        ),
-    )
 
 
 def responses(session: Session, filters: Filters, today: date) -> pd.DataFrame:
@@ -196,24 +174,16 @@ def funnel(session: Session, filters: Filters, today: date) -> pd.DataFrame:  # 
     """Of the filtered attempts: all, those that reached a person, those with a response,
     those whose response carried a commitment that was kept; each with its share.
 
-    The first three come from the attempt rollup. The kept ones are counted from the
-    responses to the filtered attempts (walking ``ix_attempts_by_response`` from the
-    range's start), each checked by :func:`kept_clause`: bounded by the date range.
+    The first three come from the attempt rollup, the kept ones from the commitment
+    rollup (kept as :func:`kept_clause` defines it), read the same way.
     """
     f = sources.attempt_totals(session, filters)
     reached = f.c.outcome_class.in_(LIVE_OUTCOME_CLASSES)
     counts = session.execute(
         select(_sum(f.c.attempts), _sum(f.c.attempts, reached), _sum(f.c.responded))
     ).one()
-    kept = (
-        select(func.count())
-        .select_from(Attempt)
-        .join(Response, Response.attempt_id == Attempt.id)
-        .where(Attempt.responded_at.is_not(None), kept_clause())
-    )
-    if filters.date_from is not None:
-        kept = kept.where(Attempt.responded_at >= start_of_day(filters.date_from))
-    n_kept = session.execute(filters.narrow(kept, _BY_RESPONSE)).scalar_one()
+    c = sources.commitment_totals(session, filters)
+    n_kept = session.execute(select(_sum(c.c.kept))).scalar_one()
     total = int(counts[0])
     stages = ("attempts", "reached a person", "responded", "commitment kept")
     rows = [

@@ -7,11 +7,12 @@ the ``open`` counts of ``follow_up_rollup`` from today on, read through its part
 the first with the targets, the second with the follow-ups planned ahead.
 
 *At an earlier instant* t (the end of the previous period, or of a range that ended
-before today), the tile goes back from now: open at t = open now − those created after t
-and still open + those created by t and closed (done or cancelled) after t. Both
-corrections are index ranges over (t, now] (``ix_follow_ups_created_at``,
-``ix_follow_ups_open_at``), so their cost grows with the weeks looked back, not with the
-history. Overdue is the same count restricted to due days before t's day.
+before today: 00:00 UTC of a day D), the tile goes back from now: open at t = open now
+− those opened since t + those closed since t, both the sums of ``follow_up_flow`` over
+the days from D on (a follow-up closes at the later of its making and its completion), so
+the cost grows with the days looked back, not with the history. Overdue is the same
+count restricted to due days before D. An instant that is not a midnight (no figure asks
+for one) is counted from the raw follow-ups' index ranges over (t, now].
 
 The rollup has no assignee: a coordinator filter counts that coordinator's open follow-ups
 from the raw table (``ix_follow_ups_assignee``), which grows with their history.
@@ -26,12 +27,13 @@ from sqlalchemy import BigInteger, ColumnElement, case, func, select
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
-from models.filters import FilterColumns, Filters
+from models.filters import FilterColumns, Filters, start_of_day
 from models.insights.counting import ROLLUP_TABLES
 from models.sqlfuncs import unindexed
 from models.tables import FollowUp
 
-_ROLLUP, _TOTALS = ROLLUP_TABLES[3], ROLLUP_TABLES[4]
+_ROLLUP, _TOTALS, _FLOW = ROLLUP_TABLES[3], ROLLUP_TABLES[4], ROLLUP_TABLES[6]
+_BY_FLOW = FilterColumns(campaign=_FLOW.c.campaign_id, official=_FLOW.c.official_id)
 _BY_ROLLUP = FilterColumns(campaign=_ROLLUP.c.campaign_id, official=_ROLLUP.c.official_id)
 _BY_TOTALS = FilterColumns(campaign=_TOTALS.c.campaign_id, official=_TOTALS.c.official_id)
 # Unindexed campaign and official: the time range (or the assignee) is what narrows.
@@ -51,17 +53,30 @@ def open_follow_ups(
         return None, None
     day = at.date()
     n, late = _open_now(session, filters, day)
-    if at < now:
-        since = (FollowUp.created_at > at, FollowUp.completed_at.is_(None))
-        closed = (
-            FollowUp.completed_at > at,
-            FollowUp.completed_at <= now,
-            unindexed(FollowUp.created_at) <= at,
-        )
-        created_n, created_late = _raw(session, filters, day, *since)
-        closed_n, closed_late = _raw(session, filters, day, *closed)
-        n, late = n - created_n + closed_n, late - created_late + closed_late
-    return n, late
+    if at >= now:
+        return n, late
+    if not filters.coordinator_ids and at == start_of_day(day):
+        opened_n, opened_late, closed_n, closed_late = _flow_since(session, filters, day)
+        return n - opened_n + closed_n, late - opened_late + closed_late
+    # Made at t or later and still open; made before t and closed at t or later.
+    since = (FollowUp.created_at >= at, FollowUp.completed_at.is_(None))
+    closed = (
+        FollowUp.completed_at >= at,
+        FollowUp.completed_at <= now,
+        unindexed(FollowUp.created_at) < at,
+    )
+    created_n, created_late = _raw(session, filters, day, *since)
+    closed_n, closed_late = _raw(session, filters, day, *closed)
+    return n - created_n + closed_n, late - created_late + closed_late
+
+
+def _flow_since(session: Session, filters: Filters, day: date) -> tuple[int, int, int, int]:
+    """(opened, opened due before ``day``, closed, closed due before ``day``) from ``day`` on."""
+    f = _FLOW.c
+    late = f.due_on < day
+    stmt = select(_sum(f.opened), _sum(f.opened, late), _sum(f.closed), _sum(f.closed, late))
+    row = session.execute(filters.narrow(stmt.where(f.day >= day), _BY_FLOW)).one()
+    return int(row[0]), int(row[1]), int(row[2]), int(row[3])
 
 
 def _open_now(session: Session, filters: Filters, day: date) -> tuple[int, int]:

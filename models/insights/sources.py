@@ -47,6 +47,7 @@ from models.insights.counting import (
     ROLLUP_TABLES,
     WEEK,
     attempt_counts,
+    commitment_counts,
     delay_counts,
     follow_up_counts,
     hour_counts,
@@ -58,6 +59,7 @@ from models.tables import Attempt, FollowUp
 ONE_WEEK = timedelta(days=7)
 LONG = timedelta(weeks=26)  # ranges at least this long may read all time less the rest
 _ATTEMPTS, _DELAYS, _HOURS, _FOLLOW_UPS = ROLLUP_TABLES[:4]
+_COMMITMENTS = ROLLUP_TABLES[5]
 Days = tuple[date, date]  # [first, end): the days of one edge, within one week
 
 # The raw attempts read for a few days (or by coordinator): unindexed by campaign, official
@@ -84,7 +86,7 @@ _ROLLUPS = {
         official=table.c.official_id,
         channel=table.c.channel if "channel" in table.c else None,  # hour_rollup: phone calls
     )
-    for table in (_ATTEMPTS, _DELAYS, _HOURS)
+    for table in (_ATTEMPTS, _DELAYS, _HOURS, _COMMITMENTS)
 }
 _FOLLOW_UP_ROLLUP = FilterColumns(
     day=_FOLLOW_UPS.c.due_on,
@@ -143,6 +145,12 @@ def attempt_totals(session: Session, filters: Filters) -> Subquery:
 def delay_totals(session: Session, filters: Filters) -> Subquery:
     """Like :func:`delay_facts`, for figures that do not group by week."""
     return _totals(session, filters, delay_counts, _DELAYS, "delay_totals")
+
+
+def commitment_totals(session: Session, filters: Filters) -> Subquery:
+    """Columns of ``commitment_rollup`` (..., channel, commitments, kept), for figures that
+    do not group by week."""
+    return _totals(session, filters, commitment_counts, _COMMITMENTS, "commitment_totals")
 
 
 def hour_totals(session: Session, filters: Filters) -> Subquery:

@@ -2,7 +2,7 @@
 
 There is one function here per domain event (:data:`EVENTS`: an attempt logged,
 edited, deleted or restored; a response recorded or removed; a follow-up created,
-completed, reopened or cancelled; an official's time zone changed) and :func:`rebuild`.
+completed, reopened, cancelled or uncancelled; an official's time zone changed) and :func:`rebuild`.
 Every writer of attempts, responses and follow-ups (``models/commands.py``,
 ``models/corrections.py``, ``models/directory.py``, the bulk loader ``models/bulk.py``)
 calls one of them before its transaction commits, so a reader sees the raw rows and
@@ -15,7 +15,10 @@ tables equal :func:`rebuild`, which recomputes everything from the raw tables in
 The tables (``models/tables.py``): ``attempt_rollup`` and ``response_delay_rollup`` per
 UTC week of the attempt; ``hour_rollup`` for phone calls per week and the official's
 local weekday and hour; ``follow_up_rollup`` per due day; ``open_follow_up_total`` the
-follow-ups open now per campaign and official.
+follow-ups open now per campaign and official; ``commitment_rollup`` the commitments and
+those kept per period of the attempt (``models/insights/commitment_upkeep.py``: a
+response can keep earlier ones); ``follow_up_flow`` the follow-ups opened and closed per
+day. The deltas are applied by ``models/insights/upserts.py``.
 
 Two columns of ``attempts`` are derived here too: ``responded_at`` (the response's
 time, so the metrics need no join) and ``local_weekday``/``local_hour`` (computed in
@@ -24,19 +27,18 @@ Python with the tz database, which SQLite lacks).
 
 from __future__ import annotations
 
-import functools
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from typing import Any
 
-from sqlalchemy import Table, bindparam, delete
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from models.insights.commitment_upkeep import commitment_deltas, commitment_of, own_commitment
 from models.insights.counting import (
     _ATTEMPTS,
     _DELAYS,
+    _FLOW,
     _FOLLOW_UPS,
     _HOURS,
     _OPEN_TOTALS,
@@ -62,7 +64,11 @@ from models.insights.counting import (
     week_of,
     whole_seconds_between,
 )
-from models.sqlfuncs import dialect_insert
+from models.insights.upserts import Deltas as _Deltas
+from models.insights.upserts import add as _add
+from models.insights.upserts import apply as _apply
+from models.insights.upserts import merge as _merge
+from models.insights.upserts import periods as _periods
 from models.tables import Attempt
 from models.vocab import LIVE_CLASSES, Channel, Outcome, OutcomeClass
 
@@ -70,7 +76,8 @@ from models.vocab import LIVE_CLASSES, Channel, Outcome, OutcomeClass
 EVENTS = (
     "attempt_logged", "attempt_edited", "attempt_deleted", "attempt_restored",
     "response_recorded", "response_removed", "follow_up_created", "follow_up_completed",
-    "follow_up_reopened", "follow_up_cancelled", "official_zone_changed", "rebuild",
+    "follow_up_reopened", "follow_up_cancelled", "follow_up_uncancelled",
+    "official_zone_changed", "rebuild",
 )  # fmt: skip
 
 __all__ = [
@@ -81,10 +88,6 @@ __all__ = [
     "follow_up_counts", "hour_counts", "local_slot", "monday", "rebuild_rollups",
     "refresh_local_times", "set_local_time", "week_of", "whole_seconds_between",
 ]  # fmt: skip
-
-_Key = tuple[Any, ...]
-# table -> primary key values -> counter name -> change
-_Deltas = dict[Table, dict[_Key, dict[str, int]]]
 
 
 def set_local_time(attempt: Attempt, timezone: str) -> None:
@@ -140,43 +143,77 @@ def attempt_logged(session: Session, attempt: Attempt | AttemptFacts) -> None:
 
 def attempt_edited(session: Session, before: AttemptFacts, attempt: Attempt) -> None:
     """An attempt was edited: move its counts from ``before`` (taken before the edit)."""
+    after = facts_of(attempt)
     deltas = _attempt_deltas(before, -1)
-    _merge(deltas, _attempt_deltas(facts_of(attempt), +1))
+    _merge(deltas, _attempt_deltas(after, +1))
+    if before.responded_at is not None or after.responded_at is not None:
+        commitment_on = commitment_of(session, attempt.id)
+        if (before.campaign_id, before.official_id) == (after.campaign_id, after.official_id):
+            # Same office, same response time: only this response's own row moves.
+            _merge(deltas, own_commitment(session, before, attempt.id, commitment_on, -1))
+            _merge(deltas, own_commitment(session, after, attempt.id, commitment_on, +1))
+        else:
+            _merge(deltas, commitment_deltas(session, before, attempt.id, commitment_on, -1))
+            _merge(deltas, commitment_deltas(session, after, attempt.id, commitment_on, +1))
     _apply(session, deltas)
 
 
 def attempt_deleted(session: Session, attempt: Attempt) -> None:
     """A live attempt was soft-deleted (``deleted_at`` is set): it leaves every count."""
-    _apply(session, _attempt_deltas(replace(facts_of(attempt), live=True), -1))
+    facts = replace(facts_of(attempt), live=True)
+    deltas = _attempt_deltas(facts, -1)
+    if facts.responded_at is not None:
+        commitment_on = commitment_of(session, attempt.id)
+        _merge(deltas, commitment_deltas(session, facts, attempt.id, commitment_on, -1))
+    _apply(session, deltas)
 
 
 def attempt_restored(session: Session, attempt: Attempt) -> None:
     """A deleted attempt is live again, with its response if it has one."""
-    _apply(session, _attempt_deltas(facts_of(attempt), +1))
+    facts = facts_of(attempt)
+    deltas = _attempt_deltas(facts, +1)
+    if facts.responded_at is not None:
+        commitment_on = commitment_of(session, attempt.id)
+        _merge(deltas, commitment_deltas(session, facts, attempt.id, commitment_on, +1))
+    _apply(session, deltas)
 
 
-def response_recorded(session: Session, attempt: Attempt | AttemptFacts) -> None:
-    """A response was recorded against ``attempt`` (``attempt.responded_at`` is set)."""
+def response_recorded(
+    session: Session, attempt: Attempt | AttemptFacts, *, attempt_id: int | None = None
+) -> None:
+    """A response was recorded against ``attempt`` (``attempt.responded_at`` is set, the
+    response row written). Facts come with the attempt's id, ``attempt_id``."""
     facts = _facts(attempt)
+    the_id = attempt.id if isinstance(attempt, Attempt) else attempt_id
+    assert the_id is not None, "response_recorded needs the attempt's id with its facts"
     if facts.live and facts.responded_at is not None:
-        _apply(session, _response_deltas(facts, +1))
+        deltas = _response_deltas(facts, +1)
+        commitment_on = commitment_of(session, the_id)
+        _merge(deltas, commitment_deltas(session, facts, the_id, commitment_on, +1))
+        _apply(session, deltas)
 
 
-def response_removed(session: Session, attempt: Attempt, *, responded_at: datetime) -> None:
-    """The response given at ``responded_at`` was removed from ``attempt``."""
+def response_removed(
+    session: Session, attempt: Attempt, *, responded_at: datetime, commitment_on: date | None
+) -> None:
+    """The response given at ``responded_at`` (committing to ``commitment_on``) was removed
+    from ``attempt``."""
     facts = replace(facts_of(attempt), responded_at=responded_at)
     if facts.live:
-        _apply(session, _response_deltas(facts, -1))
+        deltas = _response_deltas(facts, -1)
+        _merge(deltas, commitment_deltas(session, facts, attempt.id, commitment_on, -1))
+        _apply(session, deltas)
 
 
 def follow_up_created(
-    session: Session, *, campaign_id: int, official_id: int, due_on: date
+    session: Session, *, campaign_id: int, official_id: int, due_on: date, created_at: datetime
 ) -> None:
     _apply(
         session,
         {
             _FOLLOW_UPS: {(due_on, campaign_id, official_id): {"open": 1}},
             _OPEN_TOTALS: {(campaign_id, official_id): {"open": 1}},
+            _FLOW: {(_utc_day(created_at), due_on, campaign_id, official_id): {"opened": 1}},
         },
     )
 
@@ -186,30 +223,51 @@ def follow_up_completed(
     *,
     campaign_id: int,
     official_id: int,
-    due_days: Iterable[date],
+    follow_ups: Iterable[tuple[date, datetime]],
     completed_at: datetime,
 ) -> None:
-    """Open follow-ups due on ``due_days`` were done at ``completed_at``: on time or late."""
-    _apply(session, _completion_deltas(campaign_id, official_id, due_days, completed_at, +1))
+    """Open follow-ups, each (due day, made at), were done at ``completed_at``: on time or
+    late."""
+    _apply(session, _completion_deltas(campaign_id, official_id, follow_ups, completed_at, +1))
 
 
 def follow_up_reopened(
-    session: Session, *, campaign_id: int, official_id: int, due_on: date, completed_at: datetime
+    session: Session,
+    *,
+    campaign_id: int,
+    official_id: int,
+    due_on: date,
+    created_at: datetime,
+    completed_at: datetime,
 ) -> None:
     """A follow-up done at ``completed_at`` is open again."""
-    _apply(session, _completion_deltas(campaign_id, official_id, (due_on,), completed_at, -1))
+    follow_ups = ((due_on, created_at),)
+    _apply(session, _completion_deltas(campaign_id, official_id, follow_ups, completed_at, -1))
 
 
 def follow_up_cancelled(
-    session: Session, *, campaign_id: int, official_id: int, due_on: date
+    session: Session,
+    *,
+    campaign_id: int,
+    official_id: int,
+    due_on: date,
+    created_at: datetime,
+    cancelled_at: datetime,
 ) -> None:
-    _apply(
-        session,
-        {
-            _FOLLOW_UPS: {(due_on, campaign_id, official_id): {"open": -1}},
-            _OPEN_TOTALS: {(campaign_id, official_id): {"open": -1}},
-        },
-    )
+    _apply(session, _cancel_deltas(campaign_id, official_id, due_on, created_at, cancelled_at, +1))
+
+
+def follow_up_uncancelled(
+    session: Session,
+    *,
+    campaign_id: int,
+    official_id: int,
+    due_on: date,
+    created_at: datetime,
+    cancelled_at: datetime,
+) -> None:
+    """A follow-up cancelled at ``cancelled_at`` is open again."""
+    _apply(session, _cancel_deltas(campaign_id, official_id, due_on, created_at, cancelled_at, -1))
 
 
 def official_zone_changed(session: Session, official_id: int) -> None:
@@ -233,16 +291,47 @@ def rebuild(bind: Bind) -> None:
 
 
 def _completion_deltas(
-    campaign_id: int, official_id: int, due_days: Iterable[date], completed_at: datetime, sign: int
+    campaign_id: int,
+    official_id: int,
+    follow_ups: Iterable[tuple[date, datetime]],
+    completed_at: datetime,
+    sign: int,
 ) -> _Deltas:
     done_on = completed_at.astimezone(UTC).date()
-    deltas: _Deltas = {_FOLLOW_UPS: {}, _OPEN_TOTALS: {}}
-    for due_on in due_days:
+    deltas: _Deltas = {_FOLLOW_UPS: {}, _OPEN_TOTALS: {}, _FLOW: {}}
+    for due_on, created_at in follow_ups:
         timing = "done_on_time" if done_on <= due_on else "done_late"
         key = (due_on, campaign_id, official_id)
         _add(deltas[_FOLLOW_UPS], key, {"open": -sign, timing: sign})
         _add(deltas[_OPEN_TOTALS], (campaign_id, official_id), {"open": -sign})
+        flow = (_closed_day(created_at, completed_at), due_on, campaign_id, official_id)
+        _add(deltas[_FLOW], flow, {"closed": sign})
     return deltas
+
+
+def _cancel_deltas(
+    campaign_id: int,
+    official_id: int,
+    due_on: date,
+    created_at: datetime,
+    cancelled_at: datetime,
+    sign: int,
+) -> _Deltas:
+    flow = (_closed_day(created_at, cancelled_at), due_on, campaign_id, official_id)
+    return {
+        _FOLLOW_UPS: {(due_on, campaign_id, official_id): {"open": -sign}},
+        _OPEN_TOTALS: {(campaign_id, official_id): {"open": -sign}},
+        _FLOW: {flow: {"closed": sign}},
+    }
+
+
+def _utc_day(instant: datetime) -> date:
+    return instant.astimezone(UTC).date()
+
+
+def _closed_day(created_at: datetime, completed_at: datetime) -> date:
+    """The day a follow-up stopped being open (``counting.closed_instant``)."""
+    return _utc_day(max(created_at, completed_at))
 
 
 # --- Deltas: what an attempt adds to each table ---------------------------------------
@@ -274,86 +363,3 @@ def _response_deltas(facts: AttemptFacts, sign: int) -> _Deltas:
         _add(deltas[_ATTEMPTS], (*who, facts.outcome), {"responded": sign})
         _add(deltas[_DELAYS], (*who, band), {"responses": sign})
     return deltas
-
-
-def _periods(instant: datetime) -> tuple[tuple[int, date], ...]:
-    """(period_days, period_start) of the rows an instant counts in: its week, its UTC day
-    and all time."""
-    day = instant.astimezone(UTC).date()
-    return (WEEK, week_of(instant)), (DAY_PERIOD, day), (ALL_TIME, ALL_TIME_START)
-
-
-def _add(rows: dict[_Key, dict[str, int]], key: _Key, counts: dict[str, int]) -> None:
-    row = rows.setdefault(key, defaultdict(int))
-    for name, change in counts.items():
-        row[name] += change
-
-
-def _merge(into: _Deltas, other: _Deltas) -> None:
-    for table, rows in other.items():
-        for key, counts in rows.items():
-            _add(into.setdefault(table, {}), key, counts)
-
-
-# --- Applying deltas: atomic upserts -------------------------------------------------
-
-
-def _apply(session: Session, deltas: _Deltas) -> None:
-    """Upsert every changed row, one statement per table and set of counters changed."""
-    dialect = session.get_bind().dialect.name
-    for table, rows in deltas.items():
-        batches: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        fallen = []
-        for key, counts in rows.items():
-            changes = {name: n for name, n in counts.items() if n}
-            if not changes:
-                continue
-            values = _row(table, key, changes)
-            batches.setdefault(tuple(sorted(changes)), []).append(values)
-            if any(n < 0 for n in changes.values()):
-                fallen.append({f"b_{name}": values[name] for name in _keys(table)})
-        for changed, params in batches.items():
-            session.execute(_upsert_statement(dialect, table.name, changed), params)
-        if fallen:
-            # A count fell: drop the rows with nothing left in them, as a rebuild would.
-            session.execute(_drop_empty_statement(table.name), fallen)
-
-
-def _keys(table: Table) -> list[str]:
-    return [c.name for c in table.primary_key.columns]
-
-
-def _counters(table: Table) -> list[str]:
-    return [c.name for c in table.columns if not c.primary_key and c.name != "outcome_class"]
-
-
-def _row(table: Table, key: _Key, changes: dict[str, int]) -> dict[str, Any]:
-    values: dict[str, Any] = dict(zip(_keys(table), key, strict=True))
-    values |= {name: changes.get(name, 0) for name in _counters(table)}
-    if table is _ATTEMPTS:
-        values["outcome_class"] = Outcome(values["outcome"]).outcome_class
-    return values
-
-
-_BY_NAME = {table.name: table for table in ROLLUP_TABLES}
-
-
-@functools.cache
-def _upsert_statement(dialect: str, name: str, changed: tuple[str, ...]) -> Any:
-    """``INSERT ... ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`` for ``changed``.
-
-    Made once per process and reused: building the statement costs more than running it.
-    """
-    table = _BY_NAME[name]
-    stmt = dialect_insert(dialect, table)
-    return stmt.on_conflict_do_update(
-        index_elements=_keys(table),
-        set_={column: table.c[column] + stmt.excluded[column] for column in changed},
-    )
-
-
-@functools.cache
-def _drop_empty_statement(name: str) -> Any:
-    table = _BY_NAME[name]
-    where = [table.c[key] == bindparam(f"b_{key}") for key in _keys(table)]
-    return delete(table).where(*where, *(table.c[n] == 0 for n in _counters(table)))
