@@ -204,6 +204,15 @@ def _serve(
         _stop(proc, log_path)
 
 
+def module_server(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[tuple[str, str]]:
+    """(server URL, database URL): a server of a module's own over a fresh database, for
+    a module whose tests change what others would see (a restore, counted attempts)."""
+    folder = tmp_path_factory.mktemp(name)
+    database_url = _prepare_database(folder)
+    with _serve(folder, health_check=True, database_url=database_url) as url:
+        yield url, database_url
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of the session's shared server (seed campaign and test accounts)."""

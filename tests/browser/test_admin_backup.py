@@ -30,7 +30,7 @@ from tests.browser import (
     fill_sign_in,
     wait_idle,
 )
-from tests.browser.conftest import _opener, _prepare_database, _serve
+from tests.browser.conftest import _opener, module_server
 from tests.browser.test_journey import (
     FIRST_NOTES,
     choose,
@@ -50,10 +50,7 @@ SESSION_ENDED = "Your session ended. Please sign in again."
 @pytest.fixture(scope="module")
 def backup_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """(server URL, database URL): a server of this module's own over a fresh database."""
-    folder = tmp_path_factory.mktemp("browser_backup")
-    database_url = _prepare_database(folder)
-    with _serve(folder, health_check=True, database_url=database_url) as url:
-        yield url, database_url
+    yield from module_server(tmp_path_factory, "browser_backup")
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from models.db import make_engine
 from models.tables import Attempt, Official
 from tests.browser import PLAYWRIGHT_IMPORTABLE, OpenPage, wait_idle
-from tests.browser.conftest import _opener, _prepare_database, _serve
+from tests.browser.conftest import _opener, module_server
 from tests.browser.test_journey import (
     choose,
     double_click_submit,
@@ -52,10 +52,7 @@ REPEAT = re.compile(r"^Already saved as attempt #(\d+) — not saved twice\.$")
 @pytest.fixture(scope="module")
 def one_attempt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """(server URL, database URL): a server of this module's own over a fresh database."""
-    folder = tmp_path_factory.mktemp("browser_one_attempt")
-    database_url = _prepare_database(folder)
-    with _serve(folder, health_check=True, database_url=database_url) as url:
-        yield url, database_url
+    yield from module_server(tmp_path_factory, "browser_one_attempt")
 
 
 @pytest.fixture
