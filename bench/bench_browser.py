@@ -93,7 +93,9 @@ def serve(url: str) -> Iterator[str]:
     command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless=true",
                "--server.address=127.0.0.1", f"--server.port={port}",
                "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"]  # fmt: skip
-    log = (ROOT / "bench" / "out" / "browser-server.log").open("wb")
+    logs = ROOT / "bench" / "out"  # the server's log stays here whatever --data-dir says
+    logs.mkdir(parents=True, exist_ok=True)
+    log = (logs / "browser-server.log").open("wb")
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
