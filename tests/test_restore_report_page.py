@@ -3,30 +3,19 @@ allowed it) is restored, and the page names the attempt to correct."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from models.backup import backup_bytes
 from models.commands import ResponseInput
-from models.db import make_engine, session_scope
+from models.db import session_scope
 from models.tables import Attempt, Official
 from models.vocab import Outcome, Role, Stance
-from tests.apptest_helpers import button, ensure_account, open_app, seed_database, texts, widget
+from tests.apptest_helpers import button, ensure_account, open_app, texts, widget
 from tests.factories import make_attempt
 
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
-
-
-@pytest.fixture
-def app_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    seed_database(db_url)
-    engine = make_engine(db_url)
-    yield engine
-    engine.dispose()
 
 
 def test_the_restore_names_attempts_whose_response_breaks_the_rule(app_db: Engine) -> None:
