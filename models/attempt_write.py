@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Row, Select, Table, bindparam, literal, select, update
@@ -182,6 +182,40 @@ def insert_attempt(
             stmt, values | {"g_start": start, "g_end": end, "g_cap": cap}
         ).scalar()
     return None if new_id is None else int(new_id)
+
+
+def find_twin(
+    session: Session,
+    values: dict[str, Any],
+    *,
+    answered: bool,
+    window: timedelta,
+    known: frozenset[int],
+    now: datetime,
+) -> tuple[int, datetime] | None:
+    """(id, saved at) of the newest live attempt that repeats the one ``values`` would
+    save (``models.commands.TwinCheck`` says what repeats means), else None."""
+    when: datetime = values["occurred_at"]
+    found = session.execute(
+        select(ATTEMPTS.c.id, ATTEMPTS.c.created_at)
+        .where(
+            ATTEMPTS.c.campaign_id == values["campaign_id"],
+            ATTEMPTS.c.official_id == values["official_id"],
+            ATTEMPTS.c.occurred_at.between(when - window, when + window),
+            ATTEMPTS.c.coordinator_id == values["coordinator_id"],
+            ATTEMPTS.c.channel == values["channel"],
+            ATTEMPTS.c.outcome == values["outcome"],
+            ATTEMPTS.c.contact_point_id.is_not_distinct_from(values["contact_point_id"]),
+            ATTEMPTS.c.notes == values["notes"],
+            ATTEMPTS.c.responded_at.is_not(None) if answered else ATTEMPTS.c.responded_at.is_(None),
+            ATTEMPTS.c.deleted_at.is_(None),
+            ATTEMPTS.c.created_at >= now - window,
+            ATTEMPTS.c.id.not_in(known),
+        )
+        .order_by(ATTEMPTS.c.id.desc())
+        .limit(1)
+    ).first()
+    return None if found is None else (int(found.id), found.created_at)
 
 
 def attempt_id_for_key(session: Session, key: str) -> int | None:

@@ -44,6 +44,9 @@ SUMMARY_MAX = 2_000
 MAX_DURATION_S = 24 * 3600
 CLOCK_SKEW = timedelta(minutes=5)  # how far in the future a timestamp may be
 REMOVED_POINT = "That contact point was removed; pick another or restore it on Officials."
+# How close in time two identical attempts by one coordinator must be to look like one
+# call saved twice (two tabs, two devices): see :class:`TwinCheck`.
+TWIN_WINDOW = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,32 @@ class ResponseInput:
     summary: str = ""
     responded_at: datetime | None = None
     commitment_on: date | None = None
+
+
+@dataclass(frozen=True)
+class TwinCheck:
+    """Ask before saving what repeats an attempt saved moments ago by the same coordinator.
+
+    Each tab or device has its own idempotency key, so the same call typed in two tabs
+    and saved in both would be two attempts. With a ``TwinCheck``, :func:`log_attempt`
+    refuses (:class:`LikelyTwin`) an attempt whose campaign, official, channel, contact
+    point, outcome, notes and answered-or-not equal those of a live attempt by the same
+    coordinator saved within ``within`` of now and made within ``within`` of this one.
+    ``known`` holds the attempts the caller saved itself, or was shown and confirmed: a
+    redial logged on purpose after "Log another attempt" is not asked about.
+    """
+
+    within: timedelta = TWIN_WINDOW
+    known: frozenset[int] = frozenset()
+
+
+class LikelyTwin(Exception):
+    """The attempt repeats ``attempt_id``, saved ``saved_at`` by the same coordinator."""
+
+    def __init__(self, attempt_id: int, saved_at: datetime) -> None:
+        super().__init__(f"This repeats attempt #{attempt_id}, saved at {saved_at:%H:%M:%S} UTC.")
+        self.attempt_id = attempt_id
+        self.saved_at = saved_at
 
 
 @dataclass(frozen=True)
@@ -80,12 +109,15 @@ def log_attempt(
     follow_up_on: date | None = None,
     response: ResponseInput | None = None,
     call_back_at: time | None = None,
+    twins: TwinCheck | None = None,
 ) -> LogResult:
     """Record one attempt; complete the open follow-ups it answers; maybe create the next.
 
     A repeated ``idempotency_key`` (a double click, a replayed submit) changes nothing
-    and returns the first attempt with ``created=False``. The statements are Core ones
-    (:mod:`models.attempt_write`): this is the path a coordinator waits on, call after call.
+    and returns the first attempt with ``created=False``. With ``twins``, the same call
+    saved moments ago under another key raises :class:`LikelyTwin` and saves nothing.
+    The statements are Core ones (:mod:`models.attempt_write`): this is the path a
+    coordinator waits on, call after call.
     ``call_back_at`` (the official's wall clock) sets the follow-up's time on its day.
     """
     context = write.read_context(
@@ -116,6 +148,15 @@ def log_attempt(
         facts, contact_point_id=contact_point_id, contact_value=contact_value,
         duration_s=duration_s, notes=notes, actor_id=actor_id, idempotency_key=idempotency_key,
     )  # fmt: skip
+    if twins is not None:
+        # After read_context: on PostgreSQL its lock on this campaign and official makes
+        # a concurrent twin wait for this transaction, so one of the two sees the other.
+        twin = write.find_twin(
+            session, values, answered=answer is not None, window=twins.within,
+            known=twins.known, now=utcnow(),
+        )  # fmt: skip
+        if twin is not None:
+            raise LikelyTwin(*twin)
     attempt_id = write.insert_attempt(
         session, values, guard.daily_window(context.official_zone, context.daily_cap, when)
     )

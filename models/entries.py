@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.commands import LogResult, ResponseInput, log_attempt, record_response
+from models.commands import LogResult, ResponseInput, TwinCheck, log_attempt, record_response
 from models.localtime import zone
 from models.tables import Attempt
 from models.text import InvalidInput
@@ -88,9 +88,15 @@ class AttemptEntry:
 
 
 def save_attempt(
-    session: Session, entry: AttemptEntry, *, idempotency_key: str, now_utc: datetime
+    session: Session,
+    entry: AttemptEntry,
+    *,
+    idempotency_key: str,
+    now_utc: datetime,
+    twins: TwinCheck | None = None,
 ) -> LogResult:
-    """Check ``entry`` and log it under ``idempotency_key`` as the user who typed it."""
+    """Check ``entry`` and log it under ``idempotency_key`` as the user who typed it
+    (with ``twins``, asking first about the same call saved moments ago elsewhere)."""
     when = entry.check(now_utc)
     assert entry.outcome is not None  # check() refuses an entry without one
     return log_attempt(
@@ -108,6 +114,7 @@ def save_attempt(
         follow_up_on=entry.follow_up_on,
         response=entry.response(),
         call_back_at=entry.call_back_at,
+        twins=twins,
     )
 
 

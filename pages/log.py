@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from models.cadence import propose_next
+from models.commands import LikelyTwin, TwinCheck
 from models.db import is_lock_error
 from models.entries import AttemptEntry, ReplyEntry, attempt_time, save_attempt, save_reply
 from models.localtime import zone
@@ -204,20 +205,29 @@ def draw_form(
 
 
 def submit(entry: AttemptEntry, card: OfficialCard, own_zone: str) -> None:
-    """Save ``entry`` once; on bad input say why and keep everything typed."""
+    """Save ``entry`` once; on bad input say why and keep everything typed. The same call
+    saved moments ago in another tab is held back until the coordinator confirms it."""
     fingerprint = entry.fingerprint()
     key = log_form.choose_key(log_form.ensure_key(), state.saved_entry(), fingerprint)
     state.put(state.LOG_KEY, key)
     now = log_form.now_utc()
+    twins = TwinCheck(known=state.own_attempts())
+    state.drop(state.LOG_TWIN)
     try:
         # The spinner shows only while a save waits for other writers (it retries them).
         with st.spinner("Saving: the database is busy with other saves…", show_time=True):
             result = cache.write(
-                lambda session: save_attempt(session, entry, idempotency_key=key, now_utc=now),
+                lambda session: save_attempt(
+                    session, entry, idempotency_key=key, now_utc=now, twins=twins
+                ),
                 changes=(cache.ACTIVITY,),
                 campaign_id=entry.campaign_id,
                 retryable=True,  # the idempotency key makes a second try return the first save
             )
+    except LikelyTwin as twin:
+        state.drop(state.LOG_NOTICE, state.LOG_REPEAT)
+        state.put(state.LOG_TWIN, state.PendingTwin(entry, twin.attempt_id, twin.saved_at))
+        return
     except (InvalidInput, InvalidPhoneNumber) as exc:
         state.drop(state.LOG_NOTICE, state.LOG_REPEAT)
         render.error(str(exc))
@@ -237,6 +247,7 @@ def submit(entry: AttemptEntry, card: OfficialCard, own_zone: str) -> None:
         official_zone=card.timezone,
     )
     if result.created:
+        state.add_own_attempt(result.attempt_id)
         state.put(state.LOG_SAVED, state.SavedEntry(key, fingerprint, result.attempt_id))
         state.put(state.LOG_NOTICE, notice)
         state.drop(state.LOG_REPEAT)
@@ -382,6 +393,14 @@ with entry_side:
     drawn = draw_form(campaign_id, card, channel, outcome, own_zone)
     if drawn is not None:
         submit(drawn, card, own_zone)
+    held = state.pending_twin()
+    if drawn is None and held is not None and state.get(state.LOG_TWIN_SAVE):
+        state.add_own_attempt(held.attempt_id)  # confirmed: a second call, not a twin
+        submit(held.entry, card, own_zone)
+    held = state.pending_twin()
+    if held is not None:
+        render.warning(log_form.twin_warning(held, own_zone, card.timezone))
+        st.button(log_form.SAVE_TWIN, key=state.LOG_TWIN_SAVE)
     render.show_notice(state.LOG_NOTICE)
     render.show_notice(state.LOG_REPEAT)
     if state.saved_entry() is not None:

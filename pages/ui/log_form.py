@@ -33,6 +33,10 @@ BUSY = (
 )
 
 
+# The button under that warning: save the held-back entry all the same.
+SAVE_TWIN = "Save it as another attempt"
+
+
 def generation() -> int:
     """Which fresh copy of the per-attempt fields is drawn ("Log another attempt" moves it)."""
     return state.generation(state.LOG_FORM)
@@ -88,14 +92,27 @@ def choose_key(
 def start_new_entry() -> None:
     """Callback: Campaign, Official or Channel changed, so the next submit is a new attempt."""
     state.put(state.LOG_KEY, new_key())
-    state.drop(state.LOG_SAVED, state.LOG_NOTICE, state.LOG_REPEAT, state.REPLY_NOTICE)
+    state.drop(
+        state.LOG_SAVED, state.LOG_NOTICE, state.LOG_REPEAT, state.LOG_TWIN, state.REPLY_NOTICE
+    )
 
 
 def log_another() -> None:
     """Callback of "Log another attempt": fresh, empty per-attempt fields and a new key."""
     state.clear_form(state.LOG_FORM)
     state.put(state.LOG_KEY, new_key())
-    state.drop(state.LOG_SAVED, state.LOG_NOTICE, state.LOG_REPEAT)
+    state.drop(state.LOG_SAVED, state.LOG_NOTICE, state.LOG_REPEAT, state.LOG_TWIN)
+
+
+def twin_warning(twin: state.PendingTwin, own_zone: str, official_zone: str) -> str:
+    """Why an entry was held back as the same call saved in another tab (plain text)."""
+    when = both_times(twin.saved_at, own_zone, official_zone)
+    return (
+        f"Not saved: this is the same call as attempt #{twin.attempt_id}, which you saved "
+        f"at {when}, probably in another tab or on another device (same official, channel, "
+        "contact, outcome and notes). If you really made a second call, press "
+        f"“{SAVE_TWIN}”."
+    )
 
 
 def confirmation(

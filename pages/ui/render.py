@@ -153,6 +153,11 @@ def error(message: str) -> None:
     st.error(md_escape(message))
 
 
+def warning(message: str) -> None:
+    """A warning whose text may quote what someone typed."""
+    st.warning(md_escape(message))
+
+
 def percent(rate: float | None) -> str:
     return "–" if rate is None else f"{rate:.1%}"
 

@@ -7,9 +7,13 @@ or database sessions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
 
 import streamlit as st
+
+if TYPE_CHECKING:
+    from models.entries import AttemptEntry
 
 # Shared across pages.
 USER = "signed_in_user"  # CurrentUser of this run (ids and names only, set by guard)
@@ -28,6 +32,7 @@ FILTER_PROBLEMS = "filter_problems"  # what the opening link asked for that was 
 
 # Insights: the open tab of the heavier figures (only the open one is counted and drawn).
 INSIGHTS_TAB = "insights_tab"
+FOLLOW_THROUGH_TAB = "follow_through_tab"  # the open tab of Insights' follow-through block
 
 # Log outreach: the pickers outside the form.
 LOG_CAMPAIGN = "log_campaign"
@@ -52,6 +57,9 @@ LOG_KEY = "log_idempotency_key"
 LOG_SAVED = "log_saved"
 LOG_NOTICE = "log_notice"
 LOG_REPEAT = "log_repeat_notice"  # a repeat of the saved submission
+LOG_TWIN = "log_twin"  # a PendingTwin: the entry held back as the same call saved elsewhere
+LOG_TWIN_SAVE = "log_twin_save"  # its "Save it as another attempt" button
+LOG_OWN = "log_own_attempts"  # ids this session saved or was asked about and confirmed
 # Log outreach: a later reply.
 CORRECTION_PICK = "correction_pick"
 CORRECTION_FORM = "correction_form"
@@ -123,6 +131,15 @@ class SavedEntry:
     attempt_id: int
 
 
+@dataclass(frozen=True)
+class PendingTwin:
+    """An entry not saved because it repeats ``attempt_id``, saved ``saved_at`` elsewhere."""
+
+    entry: AttemptEntry
+    attempt_id: int
+    saved_at: datetime
+
+
 def get(key: str, default: Any = None) -> Any:
     return st.session_state.get(key, default)
 
@@ -146,6 +163,20 @@ def pending_target() -> tuple[int, int] | None:
 def notice(key: str) -> Notice | None:
     value = st.session_state.get(key)
     return value if isinstance(value, Notice) else None
+
+
+def pending_twin() -> PendingTwin | None:
+    value = st.session_state.get(LOG_TWIN)
+    return value if isinstance(value, PendingTwin) else None
+
+
+def own_attempts() -> frozenset[int]:
+    value = st.session_state.get(LOG_OWN)
+    return value if isinstance(value, frozenset) else frozenset()
+
+
+def add_own_attempt(attempt_id: int) -> None:
+    st.session_state[LOG_OWN] = own_attempts() | {attempt_id}
 
 
 def saved_entry() -> SavedEntry | None:
