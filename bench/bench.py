@@ -56,7 +56,6 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from models.db import make_engine  # noqa: E402
 from models.filters import Filters  # noqa: E402
-from pages.ui.follow_through_charts import CHARTS as FOLLOW_THROUGH_CHARTS  # noqa: E402
 
 MIB = 1024 * 1024
 
@@ -309,8 +308,8 @@ def browser_section(url: str, report: Report, scale: bool, repeats: int) -> None
     if missing:
         print(f"  skipped: {missing}")
         return
-    # The first figure, the open tab's, and the follow-through block's (funnel and curve).
-    charts = UP_FRONT + 1 + len(FOLLOW_THROUGH_CHARTS)
+    # The first figure and the open tab's (the follow-through block opens on a table).
+    charts = UP_FRONT + 1
     before = os.getloadavg()
     times = bench_browser.measure(url, charts=charts, repeats=min(repeats, 3))
     after = os.getloadavg()

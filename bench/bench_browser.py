@@ -3,8 +3,8 @@
 
 Each measurement starts when the sidebar link to Insights is clicked in a signed-in
 session and ends when the headline tiles are visible, and when every chart the page
-shows (the one up front, the open tab's, and the follow-through block's funnel and time
-to first response: ``charts``, counted by the caller) has drawn its SVG or canvas and
+shows (the one up front and the open tab's; the follow-through block opens on a table:
+``charts``, counted by the caller) has drawn its SVG or canvas and
 the script is idle. *Cold* is the first view after the server started (empty caches, the first
 session's imports); *warm* is a new browser session afterwards; *filter* is picking one
 channel in the sidebar of a warm page.

@@ -22,5 +22,5 @@ view.tiles(cache.headline(filters, now=now), filters)
 exporter = user.id if allowed(user.role, Permission.EXPORT) else None
 draw_figures(filters, today=now.date(), exporter=exporter)
 
-# --- Follow-through (issue 11): one block of its own, after the charts. ---
-follow_through_view.draw(filters, today=now.date())
+# Follow-through: a block of its own after the figures, with tabs of its own.
+follow_through_view.draw(filters, today=now.date(), exporter=exporter)

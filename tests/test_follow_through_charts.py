@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pages.ui import chart_style, charts
+from pages.ui import chart_style, charts, state
 from pages.ui.follow_through_charts import BLOCK, CHARTS
 from tests.test_insights_charts import layers, spec_of
 from tests.test_insights_page import ids, insights_at, last_week, specs_of
@@ -59,11 +59,21 @@ def test_parts_match_the_full_chart() -> None:
 
 
 @pytest.mark.usefixtures("ids", "fresh_streamlit_caches")
-def test_the_page_draws_both_charts() -> None:
-    """Last week's funnel (4 stages) and curve are drawn, each with its n in the title."""
+def test_the_page_draws_both_charts_in_their_tabs_with_downloads() -> None:
+    """Last week's funnel (4 stages) and curve are drawn when their tabs open, each with
+    its n in the title and the audited "Download data" and "Download PNG" under it; the
+    block's first tab (Responses) draws no chart."""
     at = insights_at(last_week())
     assert [e.value for e in at.exception] == []
-    specs = specs_of(at, block=BLOCK)
+    assert specs_of(at, block=BLOCK) == []
+    specs = []
+    for label in ("Funnel", "Time to first response"):
+        at.session_state[state.FOLLOW_THROUGH_TAB] = label
+        at.run()
+        assert [e.value for e in at.exception] == []
+        specs += specs_of(at, block=BLOCK)
+        labels = [b.proto.label for b in at.get("download_button")]
+        assert labels == ["Download data", "Download PNG"] * 3, label  # 2 figures', this one
     funnel = [s for s in specs if s.get("description", "").startswith("Bar chart of the funnel")]
     curve = [s for s in specs if s.get("description", "").startswith("Step lines")]
     assert len(funnel) == len(curve) == 1

@@ -1,12 +1,14 @@
-"""The Insights page's follow-through block (AppTest): each figure's heading with its
-count, its table and its definition."""
+"""The Insights page's follow-through block (AppTest): each figure in a tab of its own
+with its heading and count, its table and its definition; only the open tab is drawn."""
 
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from models import insights
-from pages.ui.follow_through_view import TITLES
+from pages.ui import state
+from pages.ui.follow_through_view import TITLES, tab_labels
 from tests.apptest_helpers import texts
 from tests.test_insights_page import ids, insights_at, last_week
 
@@ -15,17 +17,29 @@ __all__ = ["ids"]  # the fixture, shared with the Insights page tests
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 
 
+def _titles(at: AppTest) -> list[str]:
+    """The follow-through headings drawn in this run (the figures' tabs have their own)."""
+    return [h.value for h in at.subheader if h.value.startswith(tuple(TITLES.values()))]
+
+
 @pytest.mark.usefixtures("ids")
 def test_the_follow_through_block_shows_every_figure_with_counts_and_definitions() -> None:
     """Last week: one response (Alex's call yesterday), the funnel's four stages, and a
-    definition under each figure."""
+    definition under each figure, each in its tab; the block opens on Responses alone."""
     at = insights_at(last_week())
 
     assert [e.value for e in at.exception] == []
-    headings = [h.value for h in at.subheader]
-    assert "Responses (1)" in headings
+    assert _titles(at) == ["Responses (1)"]
+    headings, shown = [], set()
+    for label in tab_labels():
+        at.session_state[state.FOLLOW_THROUGH_TAB] = label
+        at.run()
+        assert [e.value for e in at.exception] == []
+        drawn = _titles(at)
+        assert len(drawn) == 1, (label, drawn)  # the open tab's figure, no other
+        headings += drawn
+        shown |= set(texts(at.caption))
     assert "Funnel: attempt to kept commitment (4)" in headings
-    assert all(any(h.startswith(title) for h in headings) for title in TITLES.values())
-    shown = set(texts(at.caption))
+    assert [h.split(" (")[0] for h in headings] == list(TITLES.values())
     for figure in insights.FOLLOW_THROUGH:
         assert figure.definition in shown
