@@ -33,7 +33,7 @@ BUSY = (
 )
 
 
-# The button under that warning: save the held-back entry all the same.
+# The button under the warning of :func:`twin_warning`: save the held-back entry all the same.
 SAVE_TWIN = "Save it as another attempt"
 
 
