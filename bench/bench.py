@@ -317,7 +317,8 @@ def browser_section(url: str, report: Report, scale: bool, repeats: int) -> None
           f"{after[0]:.2f} after (1 min), on {os.cpu_count()} CPUs")  # fmt: skip
     for name, runs, tiles_target, charts_target in (
         ("cold (first view after the server started)", times.cold, 0.8, 1.5),
-        ("warm (a new session)", times.warm, 0.8, 0.8),
+        ("warm: a new tab (a new session)", times.new_tab, 0.8, 0.8),
+        ("warm: back to Insights in the same tab", times.back, 0.8, 0.8),
         ("after picking one channel", times.filtered, None, None),
     ):
         tiles, drawn = statistics.median(runs.tiles), statistics.median(runs.charts)
