@@ -10,13 +10,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages.ui import auth, filters
+from pages.ui import auth, filters, warmup
 from pages.ui.nav import pages_for
 
 # Shipped with the app: a ":material/…" page icon would make every browser fetch the
 # favicon from a public font CDN, the sign-in page included.
 FAVICON = Path(__file__).resolve().parent / "pages" / "ui" / "assets" / "favicon.png"
 st.set_page_config(page_title="Outreach Tracker", page_icon=str(FAVICON), layout="wide")
+warmup.start()  # the chart pages' imports, once per process, while this page is drawn
 # Navigation is built before any sign-in stop, so a deep link survives signing in: the
 # page itself (its guard) shows the sign-in form until someone is signed in.
 user = auth.current_user()
