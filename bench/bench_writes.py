@@ -28,7 +28,7 @@ FLOOR_COMMITS = 200
 WRITERS = 16
 LOGS_PER_WRITER = 25
 # The paced run: each writer starts a call every PACE seconds (16 writers: 160 calls/s,
-# far more than 16 people typing; about 60% of what one process commits flat out).
+# far more than 16 people typing; about half of what one process commits flat out).
 PACE = 0.1
 PACED_LOGS = 40
 
