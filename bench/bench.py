@@ -308,7 +308,7 @@ def browser_section(url: str, report: Report, scale: bool, repeats: int) -> None
     if missing:
         print(f"  skipped: {missing}")
         return
-    # The first figure and the open tab's (the follow-through block opens on a table).
+    # The first figure and the open tab's (the follow-through block opens closed).
     charts = UP_FRONT + 1
     before = os.getloadavg()
     times = bench_browser.measure(url, charts=charts, repeats=min(repeats, 3))

@@ -9,6 +9,7 @@ import pytest
 
 from pages.ui import chart_style, charts, state
 from pages.ui.follow_through_charts import BLOCK, CHARTS
+from tests.test_follow_through_page import opened
 from tests.test_insights_charts import layers, spec_of
 from tests.test_insights_page import ids, insights_at, last_week, specs_of
 
@@ -63,7 +64,7 @@ def test_the_page_draws_both_charts_in_their_tabs_with_downloads() -> None:
     """Last week's funnel (4 stages) and curve are drawn when their tabs open, each with
     its n in the title and the audited "Download data" and "Download PNG" under it; the
     block's first tab (Responses) draws no chart."""
-    at = insights_at(last_week())
+    at = opened(insights_at(last_week()))
     assert [e.value for e in at.exception] == []
     assert specs_of(at, block=BLOCK) == []
     specs = []

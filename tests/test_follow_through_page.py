@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from models import insights
 from pages.ui import state
-from pages.ui.follow_through_view import TITLES, tab_labels
+from pages.ui.follow_through_view import EXPANDER, TITLES, tab_labels
 from tests.apptest_helpers import texts
 from tests.test_insights_page import ids, insights_at, last_week
 
@@ -22,11 +22,32 @@ def _titles(at: AppTest) -> list[str]:
     return [h.value for h in at.subheader if h.value.startswith(tuple(TITLES.values()))]
 
 
+def opened(at: AppTest) -> AppTest:
+    """``at`` rerun with the follow-through block expanded, as a click on it does."""
+    at.session_state[state.FOLLOW_THROUGH_OPEN] = True
+    return at.run()
+
+
+@pytest.mark.usefixtures("ids")
+def test_the_follow_through_block_is_closed_and_counts_nothing_until_opened() -> None:
+    """Insights opens with the block's heading and its closed expander; none of its
+    figures is counted or drawn (no table at all on the page) until it is opened."""
+    at = insights_at(last_week())
+
+    assert [e.value for e in at.exception] == []
+    assert "Follow-through" in [h.value for h in at.header]
+    assert [x.label for x in at.expander][-1] == EXPANDER
+    assert _titles(at) == []
+    assert len(at.dataframe) == 0
+    assert _titles(opened(at)) == ["Responses (1)"]
+    assert len(at.dataframe) == 1
+
+
 @pytest.mark.usefixtures("ids")
 def test_the_follow_through_block_shows_every_figure_with_counts_and_definitions() -> None:
     """Last week: one response (Alex's call yesterday), the funnel's four stages, and a
     definition under each figure, each in its tab; the block opens on Responses alone."""
-    at = insights_at(last_week())
+    at = opened(insights_at(last_week()))
 
     assert [e.value for e in at.exception] == []
     assert _titles(at) == ["Responses (1)"]

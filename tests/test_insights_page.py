@@ -31,6 +31,7 @@ from models.commands import ResponseInput
 from models.db import database_url, make_engine
 from models.filters import Filters
 from models.insights import DEFINITIONS
+from models.insights.figures import BAND_LABELS
 from models.tables import CampaignTarget, Official
 from models.vocab import Channel, Outcome, Role, Stance
 from pages.ui import cache, charts, render, state
@@ -38,7 +39,7 @@ from pages.ui import filters as filters_ui
 from pages.ui import insights_downloads as downloads
 from pages.ui.filters import today_utc
 from pages.ui.insights_figures import FIGURES, PageFigure, tab_labels
-from pages.ui.insights_view import EMPTY
+from pages.ui.insights_view import EMPTY, short_band
 from pages.ui.nav import page
 from tests.apptest_helpers import (
     DASHBOARD,
@@ -127,9 +128,24 @@ def test_tiles_show_values_and_changes_against_the_previous_period() -> None:
     assert tiles["Attempts"] == ("2", "1")
     assert tiles["Contact rate"] == ("50.0%", "+50.0 pp")
     assert tiles["Response rate"] == ("50.0%", "+50.0 pp")
-    assert tiles["Median time to response"][0] == "under 1 minute"
+    assert tiles["Median time to response"][0] == "< 1 min"
+    # The tile's short band, and the band in full under it.
+    assert "under 1 minute, over 1 response; previous period: no response" in texts(at.caption)
     assert set(tiles) >= {"Open follow-ups", "Overdue follow-ups"}
     assert "1 of 2 attempts reached a person" in texts(at.caption)
+
+
+def test_the_median_tile_shows_each_band_short_enough_for_its_tile() -> None:
+    """Every band fits the 9 characters a quarter-width tile shows at 1280 px, and no two
+    bands read the same."""
+    assert short_band("under 1 minute") == "< 1 min"
+    assert short_band("5–15 minutes") == "5–15 min"
+    assert short_band("8–24 hours") == "8–24 h"
+    assert short_band("14–30 days") == "14–30 d"
+    assert short_band("30 days or more") == "≥ 30 d"
+    shown = [short_band(label) for label in BAND_LABELS]
+    assert max(len(text) for text in shown) <= 9
+    assert len(set(shown)) == len(shown)
 
 
 @pytest.mark.usefixtures("ids")

@@ -7,9 +7,11 @@ people (summaries, names) stay plain text in the table. The funnel and the
 time-to-first-response curve get a chart above their table
 (pages/ui/follow_through_charts.py) with the same audited downloads as the figures'.
 
-Like the figures' tabs (pages/ui/insights_figures.py), only the open tab is counted and
-drawn, inside a fragment: the block costs the page one table, not five tables and two
-charts, and switching its tab reruns the block alone.
+The block sits below the fold in a closed expander whose content runs only when it is
+open: every tab draws a table, and a browser loads the table's code on its first table,
+which cost a new tab about 0.4 s before the charts above could show. Once it is open,
+like the figures' tabs (pages/ui/insights_figures.py), only the open tab is counted and
+drawn, inside a fragment: opening it or switching its tab reruns the block alone.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ TITLES = {
     "funnel": "Funnel: attempt to kept commitment",
     "time_to_first_response_curve": "Time to first response per channel",
 }
+# The closed expander's label: what opening it shows.
+EXPANDER = "Responses, coverage, officials gone quiet, the funnel, time to first response"
 TABS = {
     "responses": "Responses",
     "coverage": "Coverage",
@@ -52,11 +56,15 @@ def draw(filters: Filters, *, today: date, exporter: int | None = None) -> None:
 
 @st.fragment
 def _tabbed(filters: Filters, today: date, exporter: int | None) -> None:
-    tabs = st.tabs(tab_labels(), key=state.FOLLOW_THROUGH_TAB, on_change="rerun")
-    for tab, figure in zip(tabs, insights.FOLLOW_THROUGH, strict=True):
-        if tab.open:
-            with tab:
-                _figure(figure, filters, today, exporter)
+    block = st.expander(EXPANDER, key=state.FOLLOW_THROUGH_OPEN, on_change="rerun")
+    if not block.open:
+        return
+    with block:
+        tabs = st.tabs(tab_labels(), key=state.FOLLOW_THROUGH_TAB, on_change="rerun")
+        for tab, figure in zip(tabs, insights.FOLLOW_THROUGH, strict=True):
+            if tab.open:
+                with tab:
+                    _figure(figure, filters, today, exporter)
 
 
 def _figure(figure: insights.Figure, filters: Filters, today: date, exporter: int | None) -> None:

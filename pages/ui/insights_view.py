@@ -80,11 +80,13 @@ def _attempt_tiles(now: Period, before: Period | None) -> None:
     with median:
         st.metric(
             "Median time to response",
-            now.median_label or "–",
+            short_band(now.median_label) if now.median_label else "–",
             help=DEFINITIONS["median_time_to_response"],
         )
         was = "" if before is None else (before.median_label or "no response")
-        st.caption(f"over {now.responded:,} responses; {_was(before, was)}")
+        band = f"{now.median_label}, " if now.median_label else ""
+        responses = "response" if now.responded == 1 else "responses"
+        st.caption(f"{band}over {now.responded:,} {responses}; {_was(before, was)}")
 
 
 def _follow_up_tiles(now: Period, before: Period | None) -> None:
@@ -108,6 +110,23 @@ def _follow_up_tiles(now: Period, before: Period | None) -> None:
 
 def _was(before: Period | None, value: str) -> str:
     return "no previous period" if before is None else f"previous period: {value}"
+
+
+SHORT_UNITS = ((" minutes", " min"), (" minute", " min"), (" hours", " h"), (" days", " d"))
+
+
+def short_band(label: str) -> str:
+    """A band of time short enough for a quarter-width tile ("5–15 minutes" is cut to
+    "5–15 minu…" at 1280 px): ``5–15 min``, ``1–2 h``, ``< 1 min``, ``≥ 30 d``. The
+    caption under the tile gives the band in full."""
+    short = label.removeprefix("under ")
+    for unit, abbreviation in SHORT_UNITS:
+        short = short.replace(unit, abbreviation)
+    if label.startswith("under "):
+        return f"< {short}"
+    if short.endswith(" or more"):
+        return f"≥ {short.removesuffix(' or more')}"
+    return short
 
 
 def _points(now: float | None, before: float | None) -> str | None:

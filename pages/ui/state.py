@@ -32,6 +32,7 @@ FILTER_PROBLEMS = "filter_problems"  # what the opening link asked for that was 
 
 # Insights: the open tab of the heavier figures (only the open one is counted and drawn).
 INSIGHTS_TAB = "insights_tab"
+FOLLOW_THROUGH_OPEN = "follow_through_open"  # Insights' follow-through block is expanded
 FOLLOW_THROUGH_TAB = "follow_through_tab"  # the open tab of Insights' follow-through block
 
 # Log outreach: the pickers outside the form.

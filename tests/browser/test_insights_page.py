@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from pages.ui.follow_through_view import EXPANDER
 from tests.browser import (
     COORDINATOR,
     PASSWORD,
@@ -24,7 +25,8 @@ if PLAYWRIGHT_IMPORTABLE:
     from playwright.sync_api import Page, expect
 
 CHART = '[data-testid="stVegaLiteChart"]'
-# The follow-through block opens on Responses, a table: its funnel and curve wait in tabs.
+# The follow-through block is closed; open, it shows Responses, a table: its funnel and
+# curve wait in tabs.
 FOLLOW_THROUGH_CHARTS = 0
 
 
@@ -55,13 +57,20 @@ def open_insights(open_demo_page: OpenPage) -> Page:
 def test_insights_draws_its_charts_through_a_tab_and_a_filter(
     open_demo_page: OpenPage, artifacts: Path
 ) -> None:
-    """Tiles and two charts (the first one and the open tab's); another tab draws its
-    own; the follow-through block's Funnel tab adds its chart; picking a channel reruns
-    with every chart drawn again; no exception anywhere."""
+    """Tiles and two charts (the first one and the open tab's) and no table; another tab
+    draws its own; the follow-through block, once opened, shows its Responses table and
+    its Funnel tab adds its chart; picking a channel reruns with every chart drawn again;
+    no exception anywhere."""
     page = open_insights(open_demo_page)
 
     charts_drawn(page, 2 + FOLLOW_THROUGH_CHARTS)
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
     no_exception(page)
+    page.get_by_text(EXPANDER, exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Responses \("))).to_be_visible()
+    wait_idle(page)
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(1)
+    charts_drawn(page, 2)
     page.get_by_role("tab", name="Funnel", exact=True).click()
     expect(
         page.get_by_role("heading", name=re.compile(r"^Funnel: attempt to kept"))
