@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page, ViewportSize
 
 ROOT = Path(__file__).resolve().parent.parent
+BARE_PAGE = Path(__file__).resolve().parent / "bare_page.py"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     *("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"),
@@ -97,13 +98,20 @@ def serve(url: str) -> Iterator[str]:
         capture_output=True,
         check=False,
     )  # fmt: skip  (already there on a --keep run: that is fine)
+    with _streamlit("dashboard.py", env, "browser-server.log") as base:
+        yield base
+
+
+@contextmanager
+def _streamlit(script: str, env: dict[str, str], log_name: str) -> Iterator[str]:
+    """``streamlit run script`` on a free loopback port; yields its URL once healthy."""
     port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless=true",
+    command = [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true",
                "--server.address=127.0.0.1", f"--server.port={port}",
                "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"]  # fmt: skip
     logs = ROOT / "bench" / "out"  # the server's log stays here whatever --data-dir says
     logs.mkdir(parents=True, exist_ok=True)
-    log = (logs / "browser-server.log").open("wb")
+    log = (logs / log_name).open("wb")
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -130,26 +138,41 @@ def measure(url: str, *, charts: int, repeats: int) -> BrowserReport:
     Every click starts from an idle page (its script finished, its network quiet), as a
     person's would: clicking while the page before is still drawing times that page too.
     """
+    with serve(url) as base:
+        return _measure(base, charts, repeats, _signed_in)
+
+
+def floor(*, repeats: int) -> BrowserReport:
+    """The same steps on bench/bare_page.py: Streamlit's own cost for the page's kinds of
+    element (its "Insights" draws two charts), with no database and no sign-in."""
+    with _streamlit(str(BARE_PAGE), dict(os.environ), "bare-page-server.log") as base:
+        return _measure(base, 2, repeats, _opened)
+
+
+def _measure(
+    base: str, charts: int, repeats: int, opened: Callable[[Page, str], Locator]
+) -> BrowserReport:
     from playwright.sync_api import sync_playwright  # optional: only for this step
 
     report = BrowserReport(BrowserTimes(), BrowserTimes(), BrowserTimes(), BrowserTimes())
-    with serve(url) as base, sync_playwright() as pw:
+    with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         # Cold: a browser profile of its own, on a server nobody has used yet.
         cold = browser.new_context(viewport=VIEWPORT)
         cold.set_default_timeout(TIMEOUT_MS)
         page = cold.new_page()
-        _timed(page, _signed_in(page, base).click, charts, report.cold)
+        _timed(page, opened(page, base).click, charts, report.cold)
         cold.close()
         # Warm: one browser profile, as a coordinator's own browser is.
         context = browser.new_context(viewport=VIEWPORT)
         context.set_default_timeout(TIMEOUT_MS)
-        _signed_in(context.new_page(), base)  # the profile's first visit: not timed
+        opened(context.new_page(), base)  # the profile's first visit: not timed
         for _ in range(repeats):
             page = context.new_page()  # a new session of its own, the browser's cache warm
-            nav = _signed_in(page, base)
+            nav = opened(page, base)
             _timed(page, nav.click, charts, report.new_tab)
             _link(page, "Follow-ups").click()
+            _attempts_tile(page).wait_for(state="detached")  # Insights has left the screen
             _idle(page)
             _timed(page, nav.click, charts, report.back)
             _timed(page, functools.partial(_pick_phone, page), charts, report.filtered)
@@ -157,6 +180,10 @@ def measure(url: str, *, charts: int, repeats: int) -> BrowserReport:
         context.close()
         browser.close()
     return report
+
+
+def _attempts_tile(page: Page) -> Locator:
+    return page.get_by_test_id("stMetric").filter(has_text="Attempts").first
 
 
 def _link(page: Page, name: str) -> Locator:
@@ -169,6 +196,15 @@ def _signed_in(page: Page, base: str) -> Locator:
     page.get_by_label("User name", exact=True).fill(ACCOUNT)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
+    nav = _link(page, "Insights")
+    nav.wait_for()
+    _idle(page)
+    return nav
+
+
+def _opened(page: Page, base: str) -> Locator:
+    """The bare page's landing page on ``page``; the Insights link, once it is idle."""
+    page.goto(base + "/")
     nav = _link(page, "Insights")
     nav.wait_for()
     _idle(page)
@@ -188,7 +224,7 @@ def _pick_phone(page: Page) -> None:
 def _timed(page: Page, action: Callable[[], object], charts: int, into: BrowserTimes) -> None:
     started = time.perf_counter()
     action()
-    page.get_by_test_id("stMetric").filter(has_text="Attempts").first.wait_for()
+    _attempts_tile(page).wait_for()
     into.tiles.append(time.perf_counter() - started)
     page.wait_for_function(DRAWN, arg=charts, polling="raf")
     into.charts.append(time.perf_counter() - started)
