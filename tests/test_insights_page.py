@@ -39,7 +39,7 @@ from pages.ui import filters as filters_ui
 from pages.ui import insights_downloads as downloads
 from pages.ui.filters import today_utc
 from pages.ui.insights_figures import FIGURES, PageFigure, tab_labels
-from pages.ui.insights_view import EMPTY, short_band
+from pages.ui.insights_view import EMPTY, count_change, short_band
 from pages.ui.nav import page
 from tests.apptest_helpers import (
     DASHBOARD,
@@ -133,6 +133,13 @@ def test_tiles_show_values_and_changes_against_the_previous_period() -> None:
     assert "under 1 minute, over 1 response; previous period: no response" in texts(at.caption)
     assert set(tiles) >= {"Open follow-ups", "Overdue follow-ups"}
     assert "1 of 2 attempts reached a person" in texts(at.caption)
+
+
+def test_a_count_tiles_change_is_written_like_its_value() -> None:
+    assert count_change(151_906, 127_607) == "24,299"
+    assert count_change(21_130, 23_655) == "-2,525"
+    assert count_change(5, 5) == "0"
+    assert count_change(5, None) is None  # no previous period: no change shown
 
 
 def test_the_median_tile_shows_each_band_short_enough_for_its_tile() -> None:

@@ -58,7 +58,7 @@ def _attempt_tiles(now: Period, before: Period | None) -> None:
     attempts, contact, response, median = st.columns(4)
     n = f"n = {now.attempts:,} attempts"
     with attempts:
-        change = None if before is None else now.attempts - before.attempts
+        change = count_change(now.attempts, None if before is None else before.attempts)
         st.metric("Attempts", f"{now.attempts:,}", delta=change, help=DEFINITIONS["attempts"])
         st.caption(_was(before, f"{before.attempts:,}" if before else ""))
     with contact:
@@ -101,11 +101,17 @@ def _follow_up_tiles(now: Period, before: Period | None) -> None:
             st.metric(
                 label,
                 f"{value:,}",
-                delta=None if previous is None else value - previous,
+                delta=count_change(value, previous),
                 delta_color="inverse",
                 help=DEFINITIONS[key],
             )
             st.caption(_was(before, "" if previous is None else f"{previous:,}"))
+
+
+def count_change(now: int, before: int | None) -> str | None:
+    """A tile's change in a count, with thousands separators like its value: ``24,299``,
+    ``-3``, ``0`` (st.metric reads the direction from the sign)."""
+    return None if before is None else f"{now - before:,}"
 
 
 def _was(before: Period | None, value: str) -> str:
