@@ -3,6 +3,8 @@ with its heading and count, its table and its definition; only the open tab is d
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -64,3 +66,23 @@ def test_the_follow_through_block_shows_every_figure_with_counts_and_definitions
     assert [h.split(" (")[0] for h in headings] == list(TITLES.values())
     for figure in insights.FOLLOW_THROUGH:
         assert figure.definition in shown
+
+
+@pytest.mark.usefixtures("ids")
+def test_every_follow_through_table_has_readable_headers() -> None:
+    """No column of a follow-through table shows its field name (``responded_at``): each
+    has a label of its own, and times read to the minute."""
+    at = opened(insights_at(last_week()))
+    labels: dict[str, str] = {}
+    for label in tab_labels():
+        at.session_state[state.FOLLOW_THROUGH_TAB] = label
+        at.run()
+        (table,) = at.dataframe
+        config = json.loads(table.proto.columns)
+        config.pop("_index")  # hidden
+        assert set(table.value.columns) <= set(config), label
+        labels |= {name: column["label"] for name, column in config.items()}
+    assert labels["responded_at"] == "Responded (UTC)"
+    assert labels["commitment_on"] == "Commitment by"
+    assert labels["at_risk"] == "Still waiting"
+    assert all("_" not in text for text in labels.values()), labels

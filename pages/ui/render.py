@@ -121,7 +121,27 @@ COLUMN_LABELS = {
     "targets": "Targets",
     "tier": "Tier",
     "is_demo": "Demo",
+    # Insights' follow-through tables.
+    "responded_at": "Responded (UTC)",
+    "stance": "Stance",
+    "summary": "Summary",
+    "commitment_on": "Commitment by",
+    "commitment": "Commitment",
+    "campaign_id": "Campaign id",
+    "contacted": "Contacted",
+    "share": "Share",
+    "last_contact": "Last contact (UTC)",
+    "stage": "Stage",
+    "attempts": "Attempts",
+    "days": "Days",
+    "at_risk": "Still waiting",
+    "answered": "Answered",
+    "censored": "No answer yet",
+    "answered_share": "Answered by then",
 }
+# Shown as times to the minute and as percentages, wherever a table has them.
+MINUTE_COLUMNS = ("occurred_at", "responded_at", "last_contact")
+PERCENT_COLUMNS = ("share", "answered_share")
 
 
 def table(frame: pd.DataFrame) -> None:
@@ -131,10 +151,14 @@ def table(frame: pd.DataFrame) -> None:
         for name in frame.columns
         if name in COLUMN_LABELS
     }
-    if "occurred_at" in frame.columns:
-        config["occurred_at"] = st.column_config.DatetimeColumn(
-            COLUMN_LABELS["occurred_at"], format="YYYY-MM-DD HH:mm"
-        )
+    for name in MINUTE_COLUMNS:
+        if name in frame.columns:
+            config[name] = st.column_config.DatetimeColumn(
+                COLUMN_LABELS[name], format="YYYY-MM-DD HH:mm"
+            )
+    for name in PERCENT_COLUMNS:
+        if name in frame.columns:
+            config[name] = st.column_config.NumberColumn(COLUMN_LABELS[name], format="percent")
     if "official_id" in frame.columns:
         config["official_id"] = st.column_config.NumberColumn(
             COLUMN_LABELS["official_id"], format="%d"
