@@ -196,15 +196,16 @@ def _signed_in(page: Page, base: str) -> Locator:
     page.get_by_label("User name", exact=True).fill(ACCOUNT)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
-    nav = _link(page, "Insights")
-    nav.wait_for()
-    _idle(page)
-    return nav
+    return _landed(page)
 
 
 def _opened(page: Page, base: str) -> Locator:
     """The bare page's landing page on ``page``; the Insights link, once it is idle."""
     page.goto(base + "/")
+    return _landed(page)
+
+
+def _landed(page: Page) -> Locator:
     nav = _link(page, "Insights")
     nav.wait_for()
     _idle(page)
